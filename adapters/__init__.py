@@ -1,0 +1,1 @@
+"""Thin translators between briefbot's core and the surfaces people use it from."""

@@ -1,0 +1,182 @@
+"""The ``briefbot`` command: import, ask, list, show, history, gaps and chat, from a terminal.
+
+Settings are read here, once, from the environment and ``.env``; every core
+error is caught in one place and printed as a clear message with exit status 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from dotenv import dotenv_values
+
+from adapters.console import render_answer, render_version, run_chat
+from bot.answers import answer_to_json
+from bot.briefs import brief_to_markdown
+from bot.errors import BriefbotError
+from bot.newsroom import Asker, Newsroom, open_newsroom
+from bot.settings import Settings
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reports_errors(command: F) -> F:
+    """Turn the core's errors into a message on stderr and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BriefbotError as error:
+            click.echo(f"briefbot: {error}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _Context:
+    """What every subcommand needs: the settings, and the newsroom opened on first use."""
+
+    def __init__(self, settings: Settings, editor: str) -> None:
+        self.settings = settings
+        self.editor = editor
+        self._newsroom: Newsroom | None = None
+
+    @property
+    def newsroom(self) -> Newsroom:
+        if self._newsroom is None:
+            self._newsroom = open_newsroom(self.settings)
+        return self._newsroom
+
+
+pass_context = click.make_pass_decorator(_Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", type=click.Path(path_type=Path), help="Store folder [env: BRIEFBOT_STORE].")
+@click.option("--as", "editor", metavar="NAME", help="Who you are, recorded on pushes [env: BRIEFBOT_EDITOR].")
+@click.version_option(package_name="briefbot")
+@click.pass_context
+@_reports_errors
+def cli(ctx: click.Context, store: Path | None, editor: str | None) -> None:
+    """briefbot: the newsroom's curated briefs, answered in chat and at the terminal."""
+    environ = {**{k: v for k, v in dotenv_values(".env").items() if v is not None}, **os.environ}
+    settings = Settings.from_environ(environ, store=store)
+    ctx.obj = _Context(settings, editor or settings.editor or getpass.getuser())
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@pass_context
+@_reports_errors
+def import_(context: _Context, paths: tuple[Path, ...]) -> None:
+    """Import brief files or folders of them, all or nothing."""
+    report = context.newsroom.import_paths(paths, editor=context.editor, channel="cli")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for pushed in report.pushed:
+        version = pushed.version
+        if pushed.previous is None:
+            click.echo(f"added     {version.brief.id} v{version.number}")
+        elif pushed.changed:
+            previous = pushed.previous
+            click.echo(
+                f"updated   {version.brief.id} v{previous.number} -> v{version.number} "
+                f"(v{previous.number} was by {previous.editor})"
+            )
+        else:
+            click.echo(f"unchanged {version.brief.id} v{version.number}")
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON; with '-' as QUESTION, one object per stdin line.")
+@click.option("--drafts", is_flag=True, help="Editor view: include drafts and embargoed briefs.")
+@pass_context
+@_reports_errors
+def ask(context: _Context, question: str, as_json: bool, drafts: bool) -> None:
+    """Answer QUESTION from the briefs ('-' reads one question per line from stdin)."""
+    asker = Asker(context.editor, is_editor=drafts)
+    questions = (line.rstrip("\r\n") for line in sys.stdin) if question == "-" else iter([question])
+    for text in questions:
+        answer = context.newsroom.ask(text, asker)
+        if as_json:
+            click.echo(json.dumps(answer_to_json(answer), ensure_ascii=False))
+        else:
+            click.echo(render_answer(answer) + ("\n" if question == "-" else ""))
+
+
+@cli.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include drafts and embargoed briefs.")
+@pass_context
+@_reports_errors
+def list_(context: _Context, show_all: bool) -> None:
+    """List briefs, most recently updated first."""
+    for version in context.newsroom.briefs(Asker(context.editor, is_editor=show_all)):
+        brief = version.brief
+        flags = "" if brief.status.value == "published" else f" [{brief.status.value}]"
+        click.echo(f"{brief.id:45} v{version.number:<3} {brief.updated:%Y-%m-%d %H:%M %z}  {brief.title}{flags}")
+
+
+@cli.command()
+@click.argument("brief_id", metavar="ID")
+@click.option("--version", "number", type=int, help="Show this version instead of the latest.")
+@click.option("--raw", is_flag=True, help="Print the brief file (front matter and body), ready to edit.")
+@pass_context
+@_reports_errors
+def show(context: _Context, brief_id: str, number: int | None, raw: bool) -> None:
+    """Show one brief."""
+    version = context.newsroom.show(brief_id, Asker(context.editor, is_editor=True), number)
+    click.echo(brief_to_markdown(version.brief) if raw else render_version(version, context.newsroom.now()), nl=False)
+
+
+@cli.command()
+@click.argument("brief_id", metavar="ID")
+@pass_context
+@_reports_errors
+def history(context: _Context, brief_id: str) -> None:
+    """Show every version of one brief, oldest first."""
+    for version in context.newsroom.history(brief_id, Asker(context.editor, is_editor=True)):
+        parent = f"from v{version.parent}" if version.parent else "new"
+        click.echo(
+            f"v{version.number:<3} {version.pushed_at:%Y-%m-%d %H:%M:%S %Z}  {version.editor} via "
+            f"{version.channel} ({parent}, {version.brief.status.value})  {version.brief.title}"
+        )
+
+
+@cli.command()
+@pass_context
+@_reports_errors
+def gaps(context: _Context) -> None:
+    """Questions no brief answered, most asked first."""
+    found = context.newsroom.gaps()
+    if not found:
+        click.echo("No unanswered questions logged.")
+    for gap in found:
+        click.echo(
+            f"{gap.count:>4}x  {gap.askers} asker{'s' if gap.askers != 1 else ' '}  "
+            f"last {gap.last_asked:%Y-%m-%d %H:%M}  {gap.question}"
+        )
+
+
+@cli.command()
+@pass_context
+@_reports_errors
+def chat(context: _Context) -> None:
+    """Ask questions at a prompt (the console adapter)."""
+    run_chat(context.newsroom, Asker(context.editor), read=input, write=click.echo)
+
+
+def main() -> None:
+    """Entry point of the ``briefbot`` console script."""
+    cli(prog_name="briefbot")

@@ -1,0 +1,157 @@
+"""Answers: what the bot says to a question, as structured parts every surface renders its own way.
+
+``decide`` turns ranked hits into one of three outcomes: an answer, a set of
+choices too close to call, or an honest "no brief fits" with the nearest
+briefs. Its thresholds are named constants so the benchmarks can tune them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from bot.briefs import Brief, Source
+from bot.search import Hit, Query
+from bot.store import Version
+
+__all__ = ["Answer", "Choice", "Freshness", "Outcome", "answer_to_json", "decide"]
+
+MIN_COVERAGE = 0.45
+"""Below this share of the question's weight matched, no brief fits."""
+
+AMBIGUITY_RATIO = 0.92
+"""When the runner-up scores at least this share of the best, the two are too close to call."""
+
+RECENCY_WINDOW = 0.75
+"""When a question asks for the latest, briefs scoring this share of the best compete on recency."""
+
+MAX_ALTERNATIVES = 3
+MAX_CHOICES = 3
+
+
+class Outcome(StrEnum):
+    """The three kinds of reply."""
+
+    ANSWER = "answer"
+    AMBIGUOUS = "ambiguous"
+    NO_MATCH = "no_match"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A brief offered as an alternative, a choice, or a suggestion."""
+
+    brief_id: str
+    title: str
+    score: float
+    updated: datetime
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Where an answer comes from: which version, when it was updated, by whom, and whether it is stale."""
+
+    version: int
+    updated: datetime
+    updated_by: str | None
+    desk: str | None
+    stale: bool
+    review_by: date | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to one question: the brief's parts, where they come from, and what else fits."""
+
+    query: str
+    outcome: Outcome
+    asked_at: datetime
+    brief: Brief | None = None
+    freshness: Freshness | None = None
+    score: float = 0.0
+    alternatives: tuple[Choice, ...] = ()
+    corrections: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def headline(self) -> str | None:
+        """The brief's title."""
+        return self.brief.title if self.brief else None
+
+    @property
+    def bottom_line(self) -> str | None:
+        """The brief's summary."""
+        return self.brief.summary if self.brief else None
+
+    @property
+    def key_points(self) -> tuple[str, ...]:
+        """The brief's key points."""
+        return self.brief.key_points if self.brief else ()
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """The brief's sources."""
+        return self.brief.sources if self.brief else ()
+
+
+def decide(query: Query, ranked: Sequence[tuple[Hit, Version]], now: datetime) -> Answer:
+    """Choose the reply from hits the asker may see, best first."""
+    choices = tuple(_choice(hit, version) for hit, version in ranked)
+    if not ranked or ranked[0][0].coverage < MIN_COVERAGE:
+        return Answer(
+            query.text, Outcome.NO_MATCH, now, alternatives=choices[:MAX_ALTERNATIVES], corrections=query.corrections
+        )
+    best_score = ranked[0][0].score
+    pick = 0
+    if query.wants_recent:
+        close = [i for i, (hit, _) in enumerate(ranked) if hit.score >= best_score * RECENCY_WINDOW]
+        pick = max(close, key=lambda i: ranked[i][1].brief.updated)
+    elif len(ranked) > 1 and ranked[1][0].score >= best_score * AMBIGUITY_RATIO:
+        return Answer(
+            query.text,
+            Outcome.AMBIGUOUS,
+            now,
+            score=best_score,
+            alternatives=choices[:MAX_CHOICES],
+            corrections=query.corrections,
+        )
+    hit, version = ranked[pick]
+    brief = version.brief
+    freshness = Freshness(
+        version.number, brief.updated, brief.editor or version.editor, brief.desk, brief.stale_at(now), brief.review_by
+    )
+    others = choices[:pick] + choices[pick + 1 :]
+    return Answer(
+        query.text, Outcome.ANSWER, now, brief, freshness, hit.score, others[:MAX_ALTERNATIVES], query.corrections
+    )
+
+
+def answer_to_json(answer: Answer) -> dict[str, Any]:
+    """The answer as one JSON-ready object (the shape of ``briefbot ask --json``)."""
+    brief = None
+    if answer.brief is not None and answer.freshness is not None:
+        brief = {
+            "id": answer.brief.id,
+            "title": answer.brief.title,
+            "version": answer.freshness.version,
+            "updated": answer.brief.updated.isoformat(),
+            "updated_by": answer.freshness.updated_by,
+            "stale": answer.freshness.stale,
+            "summary": answer.brief.summary,
+            "key_points": list(answer.key_points),
+            "sources": [{"title": s.title, "url": s.url} for s in answer.sources],
+        }
+    return {
+        "query": answer.query,
+        "status": answer.outcome.value,
+        "brief": brief,
+        "score": round(answer.score, 4),
+        "alternatives": [{"id": c.brief_id, "title": c.title, "score": round(c.score, 4)} for c in answer.alternatives],
+        "corrections": [{"from": wrong, "to": right} for wrong, right in answer.corrections],
+    }
+
+
+def _choice(hit: Hit, version: Version) -> Choice:
+    return Choice(hit.brief_id, version.brief.title, hit.score, version.brief.updated)

@@ -1,0 +1,364 @@
+"""Briefs: the neutral brief type and how brief files are read and checked.
+
+A brief file is Markdown with YAML front matter. Every problem is reported as
+one ``BriefError`` naming the file, the field and what was expected; an import
+of several files checks them all first and stores nothing if any is bad.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from bot.errors import BriefError, ImportRejected
+
+__all__ = [
+    "Brief",
+    "LoadedBrief",
+    "Source",
+    "Status",
+    "brief_from_mapping",
+    "brief_to_markdown",
+    "load_brief_files",
+    "parse_brief",
+]
+
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_ID_LENGTH = 120
+MAX_SUMMARY_SENTENCES = 3
+REQUIRED_FIELDS = ("id", "title", "summary", "updated")
+OPTIONAL_FIELDS = (
+    "tags",
+    "aliases",
+    "status",
+    "embargo_until",
+    "review_by",
+    "editor",
+    "desk",
+    "sources",
+)
+BRIEF_SUFFIXES = (".md", ".markdown")
+
+_BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.+?)\s*$")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+class Status(StrEnum):
+    """Where a brief is in its life: only published ones reach reporters."""
+
+    PUBLISHED = "published"
+    DRAFT = "draft"
+    EMBARGOED = "embargoed"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source a brief cites: a title and an http(s) link."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The newsroom's curated brief on one story, as an editor wrote it."""
+
+    id: str
+    title: str
+    summary: str
+    updated: datetime
+    body: str = ""
+    tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    status: Status = Status.PUBLISHED
+    embargo_until: datetime | None = None
+    review_by: date | None = None
+    editor: str | None = None
+    desk: str | None = None
+    sources: tuple[Source, ...] = ()
+
+    def visible_at(self, now: datetime) -> bool:
+        """Whether a reporter may see this brief at ``now``."""
+        if self.status is Status.PUBLISHED:
+            return True
+        if self.status is Status.EMBARGOED and self.embargo_until is not None:
+            return now >= self.embargo_until
+        return False
+
+    def stale_at(self, now: datetime) -> bool:
+        """Whether the brief is past its review date at ``now``."""
+        return self.review_by is not None and now.date() > self.review_by
+
+    @property
+    def key_points(self) -> tuple[str, ...]:
+        """The bullets under a "Key points" heading, or the body's first bullet list."""
+        return _key_points(self.body)
+
+
+@dataclass(frozen=True)
+class LoadedBrief:
+    """A brief read from a file, with the warnings its file raised."""
+
+    brief: Brief
+    origin: str
+    warnings: tuple[str, ...] = field(default=())
+
+
+def parse_brief(text: str, origin: str) -> LoadedBrief:
+    """Parse one brief file's text; ``origin`` names it in errors."""
+    handler = YAMLHandler()
+    stripped = text.lstrip("\ufeff").strip()
+    if not handler.detect(stripped):
+        raise BriefError(origin, "front matter", "YAML front matter between '---' lines at the top")
+    try:
+        front, body = handler.split(stripped)
+    except ValueError:
+        raise BriefError(origin, "front matter", "a closing '---' line after the front matter") from None
+    try:
+        data = yaml.safe_load(front)
+    except yaml.YAMLError as error:
+        raise BriefError(origin, "front matter", f"valid YAML ({_yaml_problem(error)})") from None
+    if not isinstance(data, dict):
+        raise BriefError(origin, "front matter", "a YAML mapping of field: value", found=data)
+    brief, warnings = brief_from_mapping(data, origin, body=body.strip())
+    return LoadedBrief(brief, origin, warnings)
+
+
+def brief_from_mapping(
+    data: Mapping[str, Any], origin: str, *, body: str | None = None
+) -> tuple[Brief, tuple[str, ...]]:
+    """Check a mapping of brief fields (front matter or JSON) and build a Brief.
+
+    ``body`` comes from the Markdown part of a file; a JSON payload may carry
+    it as a ``body`` field instead. Returns the brief and its warnings.
+    """
+    fields = dict(data)
+    if body is None:
+        body = _optional_str(fields.pop("body", None), origin, "body") or ""
+    warnings = tuple(
+        f"{origin}: {name}: unknown field, ignored (known: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)})"
+        for name in fields
+        if name not in REQUIRED_FIELDS + OPTIONAL_FIELDS
+    )
+    for name in REQUIRED_FIELDS:
+        if fields.get(name) in (None, ""):
+            raise BriefError(origin, name, "a value (required field)")
+
+    brief_id = fields["id"]
+    if not isinstance(brief_id, str) or len(brief_id) > MAX_ID_LENGTH or not ID_PATTERN.fullmatch(brief_id):
+        raise BriefError(
+            origin, "id", f"a slug of a-z, 0-9 and single hyphens, at most {MAX_ID_LENGTH} characters", found=brief_id
+        )
+    summary = _required_str(fields["summary"], origin, "summary")
+    if len(_SENTENCE_END.findall(summary)) > MAX_SUMMARY_SENTENCES:
+        warnings += (f"{origin}: summary: the bottom line should be 1-{MAX_SUMMARY_SENTENCES} sentences",)
+    status_value = fields.get("status", Status.PUBLISHED.value)
+    try:
+        status = Status(status_value)
+    except ValueError:
+        raise BriefError(origin, "status", "one of published, draft, embargoed", found=status_value) from None
+    embargo_until = _optional_datetime(fields.get("embargo_until"), origin, "embargo_until")
+    if embargo_until is not None and status is not Status.EMBARGOED:
+        warnings += (f"{origin}: embargo_until: ignored because status is {status.value}",)
+
+    brief = Brief(
+        id=brief_id,
+        title=_required_str(fields["title"], origin, "title"),
+        summary=summary,
+        updated=_datetime(fields["updated"], origin, "updated"),
+        body=body,
+        tags=_str_list(fields.get("tags"), origin, "tags"),
+        aliases=_str_list(fields.get("aliases"), origin, "aliases"),
+        status=status,
+        embargo_until=embargo_until,
+        review_by=_optional_date(fields.get("review_by"), origin, "review_by"),
+        editor=_optional_str(fields.get("editor"), origin, "editor"),
+        desk=_optional_str(fields.get("desk"), origin, "desk"),
+        sources=_sources(fields.get("sources"), origin),
+    )
+    return brief, warnings
+
+
+def load_brief_files(paths: Iterable[Path]) -> list[LoadedBrief]:
+    """Read brief files and folders of them, all or nothing.
+
+    Raises ``ImportRejected`` listing one error per bad file (including ids
+    that appear twice) if anything is wrong; otherwise returns every brief.
+    """
+    loaded: list[LoadedBrief] = []
+    errors: list[BriefError] = []
+    for path in _brief_paths(paths, errors):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            errors.append(BriefError(str(path), "file", "UTF-8 text"))
+            continue
+        except OSError as error:
+            errors.append(BriefError(str(path), "file", f"a readable file ({error.strerror})"))
+            continue
+        try:
+            loaded.append(parse_brief(text, str(path)))
+        except BriefError as error:
+            errors.append(error)
+    first_seen: dict[str, str] = {}
+    for item in loaded:
+        if item.brief.id in first_seen:
+            errors.append(
+                BriefError(
+                    item.origin,
+                    "id",
+                    f"an id used once per import, but {first_seen[item.brief.id]} has it too",
+                    found=item.brief.id,
+                )
+            )
+        first_seen.setdefault(item.brief.id, item.origin)
+    if errors:
+        raise ImportRejected(errors)
+    return loaded
+
+
+def brief_to_markdown(brief: Brief) -> str:
+    """Write a brief back out as a brief file (front matter and body)."""
+    data: dict[str, Any] = {
+        "id": brief.id,
+        "title": brief.title,
+        "summary": brief.summary,
+        "updated": brief.updated.isoformat(),
+    }
+    if brief.tags:
+        data["tags"] = list(brief.tags)
+    if brief.aliases:
+        data["aliases"] = list(brief.aliases)
+    if brief.status is not Status.PUBLISHED:
+        data["status"] = brief.status.value
+    if brief.embargo_until is not None:
+        data["embargo_until"] = brief.embargo_until.isoformat()
+    if brief.review_by is not None:
+        data["review_by"] = brief.review_by.isoformat()
+    for name in ("editor", "desk"):
+        if getattr(brief, name) is not None:
+            data[name] = getattr(brief, name)
+    if brief.sources:
+        data["sources"] = [{"title": s.title, "url": s.url} for s in brief.sources]
+    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return f"---\n{front}---\n{brief.body}\n"
+
+
+def _brief_paths(paths: Iterable[Path], errors: list[BriefError]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.suffix in BRIEF_SUFFIXES and p.is_file())
+        elif path.is_file():
+            found.append(path)
+        else:
+            errors.append(BriefError(str(path), "path", "an existing brief file or folder"))
+    return found
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    # The front matter starts on the file's second line, after the opening '---'.
+    return f"{problem} at line {mark.line + 1}" if mark is not None else problem
+
+
+def _required_str(value: object, origin: str, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise BriefError(origin, name, "non-empty text", found=value)
+    return value.strip()
+
+
+def _optional_str(value: object, origin: str, name: str) -> str | None:
+    return None if value is None else _required_str(value, origin, name)
+
+
+def _str_list(value: object, origin: str, name: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise BriefError(origin, name, "a list of text items, e.g. [one, two]", found=value)
+    return tuple(item.strip() for item in value)
+
+
+def _datetime(value: object, origin: str, name: str) -> datetime:
+    expected = "an ISO 8601 date and time with a time zone, e.g. 2026-11-24T08:15:00+00:00"
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise BriefError(origin, name, expected, found=value) from None
+    else:
+        raise BriefError(origin, name, expected, found=value)
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise BriefError(origin, name, expected + " (the time zone is missing)", found=str(value))
+    return parsed
+
+
+def _optional_datetime(value: object, origin: str, name: str) -> datetime | None:
+    return None if value is None else _datetime(value, origin, name)
+
+
+def _optional_date(value: object, origin: str, name: str) -> date | None:
+    expected = "a date, e.g. 2026-12-31"
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise BriefError(origin, name, expected, found=value)
+
+
+def _sources(value: object, origin: str) -> tuple[Source, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise BriefError(origin, "sources", "a list of {title, url} entries", found=value)
+    sources = []
+    for number, item in enumerate(value, start=1):
+        where = f"sources[{number}]"
+        if not isinstance(item, dict) or set(item) - {"title", "url"}:
+            raise BriefError(origin, where, "a mapping with exactly title and url", found=item)
+        url = item.get("url")
+        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+            raise BriefError(origin, f"{where}.url", "an http:// or https:// link", found=url)
+        sources.append(Source(title=_required_str(item.get("title"), origin, f"{where}.title"), url=url))
+    return tuple(sources)
+
+
+def _key_points(body: str) -> tuple[str, ...]:
+    in_key_points = False
+    saw_heading = False
+    points: list[str] = []
+    for line in body.splitlines():
+        heading = _HEADING.match(line)
+        if heading:
+            if points and (in_key_points or not saw_heading):
+                break
+            saw_heading = True
+            in_key_points = heading.group(1).strip().lower() in ("key points", "key facts", "what we know")
+            continue
+        bullet = _BULLET.match(line)
+        if bullet and (in_key_points or not saw_heading):
+            points.append(bullet.group(1))
+        elif points and line.strip() and not line.startswith((" ", "\t")):
+            break
+    return tuple(points)

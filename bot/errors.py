@@ -1,0 +1,88 @@
+"""The one error tree of briefbot's core.
+
+    BriefbotError                 anything the core refuses, with a message fit for a person
+    ├── BriefError                one brief file or payload is invalid (names file, field, expectation)
+    ├── ImportRejected            an import had bad files, so nothing was stored (holds every BriefError)
+    ├── UnknownBrief              no brief with that id (or not visible to the asker)
+    ├── VersionConflict           a push was based on a version that is no longer the latest
+    └── SettingsError             a setting has a value the bot cannot use
+
+Adapters catch ``BriefbotError`` in one place and show its message; anything
+else is a bug, logged with its traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "BriefError",
+    "BriefbotError",
+    "ImportRejected",
+    "SettingsError",
+    "UnknownBrief",
+    "VersionConflict",
+]
+
+
+class BriefbotError(Exception):
+    """Base of every error the core raises on purpose."""
+
+
+class BriefError(BriefbotError):
+    """A brief file or payload is invalid: says which file, which field and what was expected."""
+
+    def __init__(self, origin: str, field: str, expected: str, *, found: object = None) -> None:
+        self.origin = origin
+        self.field = field
+        self.expected = expected
+        self.found = found
+        detail = f"{origin}: {field}: expected {expected}"
+        if found is not None:
+            detail += f", found {_short(found)}"
+        super().__init__(detail)
+
+
+class ImportRejected(BriefbotError):
+    """An import held at least one bad file, so nothing at all was stored."""
+
+    def __init__(self, errors: Sequence[BriefError]) -> None:
+        self.errors = tuple(errors)
+        count = len(self.errors)
+        lines = [f"nothing imported: {count} bad file{'s' if count != 1 else ''}"]
+        lines += [f"  {error}" for error in self.errors]
+        super().__init__("\n".join(lines))
+
+
+class UnknownBrief(BriefbotError):
+    """No brief has this id, or it is not visible to whoever asked."""
+
+    def __init__(self, brief_id: str, version: int | None = None) -> None:
+        self.brief_id = brief_id
+        self.version = version
+        what = f"{brief_id!r} v{version}" if version is not None else repr(brief_id)
+        super().__init__(f"no brief {what}")
+
+
+class VersionConflict(BriefbotError):
+    """A push expected one latest version but the brief has moved on since."""
+
+    def __init__(self, brief_id: str, expected: int | None, current: int, current_editor: str) -> None:
+        self.brief_id = brief_id
+        self.expected = expected
+        self.current = current
+        self.current_editor = current_editor
+        based_on = f"v{expected}" if expected is not None else "no version (a new brief)"
+        super().__init__(
+            f"{brief_id}: your edit is based on {based_on}, but the latest is "
+            f"v{current} by {current_editor}; nothing was stored, merge with v{current} and push again"
+        )
+
+
+class SettingsError(BriefbotError):
+    """A setting (environment variable or option) has a value the bot cannot use."""
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,186 @@
+"""The newsroom: briefbot's core, answering reporters and taking editors' pushes.
+
+Adapters hold one ``Newsroom`` and call ``ask`` for reporters and ``push``,
+``import_paths`` and the read methods for editors. It keeps the latest version
+of every brief and a search index in memory, updated on each push and from
+the store's change journal when another process writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.answers import Answer, Outcome, decide
+from bot.briefs import Brief, load_brief_files
+from bot.errors import UnknownBrief
+from bot.search import SearchIndex
+from bot.settings import Settings
+from bot.store import LoggedQuestion, Pushed, TinyStore, Version
+
+__all__ = ["Asker", "Gap", "ImportReport", "Newsroom", "open_newsroom", "sample_briefs_path"]
+
+SEARCH_DEPTH = 20
+"""How many ranked briefs a question considers before visibility filtering."""
+
+SAMPLES_EDITOR = "briefbot samples"
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The current time, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who is asking: editors also see drafts and embargoed briefs."""
+
+    name: str
+    is_editor: bool = False
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import stored, and the warnings its files raised."""
+
+    pushed: tuple[Pushed, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A question nobody had a brief for, with how often and how lately it was asked."""
+
+    question: str
+    count: int
+    askers: int
+    last_asked: datetime
+
+
+class Newsroom:
+    """The platform-neutral core: one store, one index, every surface."""
+
+    def __init__(self, store: TinyStore, *, clock: Clock = utc_now, samples: Path | None = None) -> None:
+        self.store = store
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._latest: dict[str, Version] = {}
+        self._index = SearchIndex()
+        if samples is not None and store.is_empty():
+            self.import_paths([samples], editor=SAMPLES_EDITOR, channel="samples")
+        for version in store.latest():
+            self._remember(version)
+
+    def now(self) -> datetime:
+        """The newsroom's clock."""
+        return self._clock()
+
+    # reporters
+
+    def ask(self, question: str, asker: Asker) -> Answer:
+        """Answer a question with the best brief the asker may see, choices, or an honest no."""
+        now = self._clock()
+        with self._lock:
+            self._sync()
+            query = self._index.analyze(question)
+            ranked = [
+                (hit, version)
+                for hit in self._index.search(query, SEARCH_DEPTH)
+                if self._may_see(version := self._latest[hit.brief_id], asker, now)
+            ]
+        answer = decide(query, ranked, now)
+        if answer.outcome is Outcome.NO_MATCH and query.terms:
+            self.store.log_question(
+                LoggedQuestion(query.text, asker.name, now, tuple(c.brief_id for c in answer.alternatives))
+            )
+        return answer
+
+    def briefs(self, asker: Asker) -> list[Version]:
+        """The latest version of every brief the asker may see, most recently updated first."""
+        now = self._clock()
+        with self._lock:
+            self._sync()
+            visible = [v for v in self._latest.values() if self._may_see(v, asker, now)]
+        return sorted(visible, key=lambda v: v.brief.updated, reverse=True)
+
+    def show(self, brief_id: str, asker: Asker, number: int | None = None) -> Version:
+        """One version of a brief (the latest by default), if the asker may see it."""
+        version = self.store.get(brief_id, number)
+        if not self._may_see(version, asker, self._clock()):
+            raise UnknownBrief(brief_id, number)
+        return version
+
+    def history(self, brief_id: str, asker: Asker) -> list[Version]:
+        """Every version of a brief the asker may see, oldest first."""
+        now = self._clock()
+        versions = [v for v in self.store.history(brief_id) if self._may_see(v, asker, now)]
+        if not versions:
+            raise UnknownBrief(brief_id)
+        return versions
+
+    # editors
+
+    def push(self, brief: Brief, *, editor: str, channel: str, expected_version: int | None = None) -> Pushed:
+        """Store a new version of a brief and index it; ``expected_version`` guards against lost edits."""
+        with self._lock:
+            pushed = self.store.push(
+                brief, editor=editor, channel=channel, expected_version=expected_version, now=self._clock()
+            )
+            self._remember(pushed.version)
+        return pushed
+
+    def import_paths(self, paths: Iterable[Path], *, editor: str, channel: str = "cli") -> ImportReport:
+        """Import brief files and folders all or nothing: one bad file and nothing is stored."""
+        loaded = load_brief_files(paths)
+        with self._lock:
+            pushed = self.store.push_many(
+                [item.brief for item in loaded], editor=editor, channel=channel, now=self._clock()
+            )
+            for result in pushed:
+                self._remember(result.version)
+        return ImportReport(tuple(pushed), tuple(w for item in loaded for w in item.warnings))
+
+    def gaps(self) -> list[Gap]:
+        """Unanswered questions grouped by wording, most asked first."""
+        groups: dict[str, list[LoggedQuestion]] = {}
+        for logged in self.store.questions():
+            groups.setdefault(" ".join(logged.text.casefold().split()), []).append(logged)
+        gaps = [
+            Gap(group[-1].text, len(group), len({q.asker for q in group}), max(q.asked_at for q in group))
+            for group in groups.values()
+        ]
+        return sorted(gaps, key=lambda gap: (-gap.count, -gap.last_asked.timestamp()))
+
+    # internals
+
+    def _remember(self, version: Version) -> None:
+        self._latest[version.brief.id] = version
+        self._index.put(version.brief)
+
+    def _sync(self) -> None:
+        for brief_id in self.store.poll_changes():
+            self._remember(self.store.get(brief_id))
+
+    @staticmethod
+    def _may_see(version: Version, asker: Asker, now: datetime) -> bool:
+        return asker.is_editor or version.brief.visible_at(now)
+
+
+def sample_briefs_path() -> Path | None:
+    """The sample briefs: bundled in the installed package, or ``briefs/`` in a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "sample_briefs", here.parent / "briefs"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def open_newsroom(settings: Settings, *, clock: Clock = utc_now) -> Newsroom:
+    """The newsroom on the configured store, seeded with the sample briefs on first use if enabled."""
+    samples = sample_briefs_path() if settings.seed_samples else None
+    return Newsroom(TinyStore(settings.store), clock=clock, samples=samples)

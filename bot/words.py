@@ -1,0 +1,166 @@
+"""Words: how questions and briefs are cut into comparable terms.
+
+Both sides go through the same steps (clean chat noise, fold case and
+Unicode, drop function words, map irregular forms, stem), so "met",
+"meeting" and "Meetings" all become the term ``meet``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+__all__ = [
+    "CHAT_NOISE",
+    "RECENCY_WORDS",
+    "STOPWORDS",
+    "clean_question",
+    "stem",
+    "terms",
+    "words",
+]
+
+MAX_QUESTION_CHARS = 2_000
+
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are aren as at be because been before being
+    below between both but by can cannot could did didn do does doesn doing don down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is isn it its itself
+    just let me more most my myself no nor not of off on once only or other our ours ourselves out over own
+    same she should so some such than that the their theirs them themselves then there these they this those
+    through to too under until up very was we were what whats when where which while who whom why will with
+    would you your yours yourself yourselves s t ll re ve d m o y
+    anything something everything know tell say line take view position brief story thing things stuff
+    give show get got find us anyone
+    """.split()
+)
+"""Function words and the small talk of a question ("what's our line on", "do we have anything on")."""
+
+RECENCY_WORDS = frozenset(
+    "latest newest today tonight update updates updated recent recently current currently".split()
+)
+"""Words that ask for the most recent brief among close matches; not matched against text."""
+
+CHAT_NOISE = frozenset("thx thanks thank ty tia pls plz please hey hi hello yo briefbot bot lol cheers ok okay".split())
+"""Pleasantries that never carry the topic."""
+
+IRREGULAR_FORMS = {
+    "met": "meet",
+    "said": "say",
+    "says": "say",
+    "won": "win",
+    "lost": "lose",
+    "held": "hold",
+    "ran": "run",
+    "took": "take",
+    "taken": "take",
+    "gave": "give",
+    "given": "give",
+    "spoke": "speak",
+    "spoken": "speak",
+    "struck": "strike",
+    "fell": "fall",
+    "fallen": "fall",
+    "rose": "rise",
+    "risen": "rise",
+    "sought": "seek",
+    "told": "tell",
+    "led": "lead",
+    "fought": "fight",
+    "bought": "buy",
+    "sold": "sell",
+    "paid": "pay",
+    "brought": "bring",
+    "chose": "choose",
+    "chosen": "choose",
+    "drew": "draw",
+    "drawn": "draw",
+    "grew": "grow",
+    "grown": "grow",
+    "knew": "know",
+    "known": "know",
+    "wrote": "write",
+    "written": "write",
+    "became": "become",
+    "began": "begin",
+    "begun": "begin",
+    "broke": "break",
+    "broken": "break",
+    "came": "come",
+    "went": "go",
+    "gone": "go",
+    "thought": "think",
+    "men": "man",
+    "women": "woman",
+    "children": "child",
+    "froze": "freeze",
+    "frozen": "freeze",
+    "shot": "shoot",
+    "hid": "hide",
+    "hidden": "hide",
+    "stole": "steal",
+    "stolen": "steal",
+    "sank": "sink",
+    "sunk": "sink",
+    "swore": "swear",
+    "sworn": "swear",
+    "threw": "throw",
+    "thrown": "throw",
+    "wore": "wear",
+    "worn": "wear",
+    "flew": "fly",
+    "flown": "fly",
+    "dealt": "deal",
+    "meant": "mean",
+    "kept": "keep",
+    "felt": "feel",
+    "built": "build",
+    "sent": "send",
+    "spent": "spend",
+    "lent": "lend",
+}
+"""Irregular word forms a stemmer cannot reach, mapped to their base form."""
+
+_ANGLE_MARKUP = re.compile(r"<[@#!][^<>\s]{0,100}>|<https?://[^<>\s]{0,2000}>")
+_URL = re.compile(r"\b(?:https?://|www\.)\S{0,2000}")
+_LEADING_MENTION = re.compile(r"^\s*@\S{1,80}")
+_SHORTCODE = re.compile(r":[a-z0-9_+-]{1,40}:")
+_APOSTROPHE_S = re.compile(r"['\u2019\u2018`]s\b")
+_APOSTROPHE = re.compile(r"['\u2019\u2018`]")
+_WORD = re.compile(r"[^\W_]+")
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def clean_question(text: str) -> str:
+    """Strip what chat adds around a question: mentions, pasted links, emoji shortcodes, control characters."""
+    text = text[:MAX_QUESTION_CHARS]
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = _ANGLE_MARKUP.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _LEADING_MENTION.sub(" ", text)
+    text = _SHORTCODE.sub(" ", text)
+    return " ".join(text.split())
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of ``text``, with possessives and apostrophes folded away."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _APOSTROPHE_S.sub("", text)
+    text = _APOSTROPHE.sub("", text)
+    return _WORD.findall(text)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The search term for one lower-case word."""
+    return str(_stemmer.stemWord(IRREGULAR_FORMS.get(word, word)))
+
+
+def terms(text: str) -> list[str]:
+    """The search terms of a piece of brief text, in order, function words dropped."""
+    return [stem(word) for word in words(text) if word not in STOPWORDS]
