@@ -19,14 +19,20 @@ from bot.store import Version
 
 __all__ = ["Answer", "Choice", "Freshness", "Outcome", "answer_to_json", "decide"]
 
-MIN_COVERAGE = 0.45
-"""Below this share of the question's weight matched, no brief fits."""
+MIN_CONFIDENCE = 0.5
+"""Below this share of the best possible score, no brief fits."""
 
 AMBIGUITY_RATIO = 0.92
 """When the runner-up scores at least this share of the best, the two are too close to call."""
 
 RECENCY_WINDOW = 0.75
 """When a question asks for the latest, briefs scoring this share of the best compete on recency."""
+
+ALTERNATIVE_RATIO = 0.4
+"""Runners-up scoring below this share of the answer's score are not worth showing."""
+
+SUGGESTION_CONFIDENCE = 0.2
+"""When nothing fits, briefs below this confidence are too far off to suggest."""
 
 MAX_ALTERNATIVES = 3
 MAX_CHOICES = 3
@@ -99,7 +105,7 @@ class Answer:
 def decide(query: Query, ranked: Sequence[tuple[Hit, Version]], now: datetime) -> Answer:
     """Choose the reply from hits the asker may see, best first."""
     choices = tuple(_choice(hit, version) for hit, version in ranked)
-    if not ranked or ranked[0][0].coverage < MIN_COVERAGE:
+    if not ranked or ranked[0][0].confidence < MIN_CONFIDENCE:
         return Answer(
             query.text, Outcome.NO_MATCH, now, alternatives=choices[:MAX_ALTERNATIVES], corrections=query.corrections
         )
@@ -122,7 +128,7 @@ def decide(query: Query, ranked: Sequence[tuple[Hit, Version]], now: datetime) -
     freshness = Freshness(
         version.number, brief.updated, brief.editor or version.editor, brief.desk, brief.stale_at(now), brief.review_by
     )
-    others = choices[:pick] + choices[pick + 1 :]
+    others = tuple(c for i, c in enumerate(choices) if i != pick and c.score >= hit.score * ALTERNATIVE_RATIO)
     return Answer(
         query.text, Outcome.ANSWER, now, brief, freshness, hit.score, others[:MAX_ALTERNATIVES], query.corrections
     )

@@ -53,6 +53,16 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
+class _BriefLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so each date field is checked, and reported, on its own."""
+
+
+_BriefLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class Status(StrEnum):
     """Where a brief is in its life: only published ones reach reporters."""
 
@@ -125,7 +135,7 @@ def parse_brief(text: str, origin: str) -> LoadedBrief:
     except ValueError:
         raise BriefError(origin, "front matter", "a closing '---' line after the front matter") from None
     try:
-        data = yaml.safe_load(front)
+        data = yaml.load(front, Loader=_BriefLoader)  # a SafeLoader subclass: no arbitrary objects
     except yaml.YAMLError as error:
         raise BriefError(origin, "front matter", f"valid YAML ({_yaml_problem(error)})") from None
     if not isinstance(data, dict):
@@ -338,10 +348,20 @@ def _sources(value: object, origin: str) -> tuple[Source, ...]:
         if not isinstance(item, dict) or set(item) - {"title", "url"}:
             raise BriefError(origin, where, "a mapping with exactly title and url", found=item)
         url = item.get("url")
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        if not _is_web_link(url):
             raise BriefError(origin, f"{where}.url", "an http:// or https:// link", found=url)
         sources.append(Source(title=_required_str(item.get("title"), origin, f"{where}.title"), url=url))
     return tuple(sources)
+
+
+def _is_web_link(url: object) -> bool:
+    if not isinstance(url, str) or any(ch.isspace() for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _key_points(body: str) -> tuple[str, ...]:

@@ -2,14 +2,17 @@
 
 Ranking is BM25F: each field's term counts are weighted (title and aliases
 count more than the body) and length-normalised against a fixed reference
-length, so a push re-indexes one brief without touching the others. A
-question only visits the postings of its own terms; words too common to
-discriminate only score briefs that rarer words already found.
+length, so a push re-indexes one brief without touching the others. Adjacent
+term pairs ("eu sanction", "trump meet") in the title, aliases and summary are
+indexed as phrases and add to the score of briefs that use the question's own
+phrasing. A question only visits the postings of its own terms; words too
+common to discriminate only score briefs that rarer words already found.
 """
 
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -28,6 +31,10 @@ DEFAULT_FIELD_WEIGHTS = {"title": 3.0, "aliases": 3.0, "tags": 2.0, "summary": 1
 DEFAULT_FIELD_LENGTHS = {"title": 10.0, "aliases": 6.0, "tags": 4.0, "summary": 45.0, "body": 250.0}
 """Reference length of each field, in terms, for length normalisation."""
 
+PHRASE_FIELDS = ("title", "aliases", "summary")
+PHRASE_WEIGHT = 0.5
+"""How much a matching adjacent pair of terms counts, relative to a single term."""
+
 BM25_K1 = 1.2
 BM25_B = 0.75
 MAX_QUERY_TERMS = 32
@@ -38,29 +45,38 @@ TYPO_MIN_LENGTH = 4
 TYPO_LONG_WORD = 8
 """Words this long may be two edits off a known word; shorter ones only one."""
 TYPO_CANDIDATES = 5
+TYPO_PENALTY = 0.7
+"""A corrected word is a guess: it counts this much of a word the reporter typed right."""
 
 
 @dataclass(frozen=True)
 class Query:
-    """A question as search sees it: its terms, and whether it asks for the latest."""
+    """A question as search sees it: its terms and phrases, and whether it asks for the latest."""
 
     text: str
     terms: tuple[str, ...]
     wants_recent: bool
     corrections: tuple[tuple[str, str], ...] = ()
+    corrected: frozenset[str] = frozenset()
+    phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One brief that matched a query, with its score and the share of the query it covers."""
+    """One brief that matched a query, with its score and how well it covers the query.
+
+    ``coverage`` is the share of the query's term weight the brief contains;
+    ``confidence`` is its term score over the best score any brief could get.
+    """
 
     brief_id: str
     score: float
     coverage: float
+    confidence: float
 
 
 class SearchIndex:
-    """Weighted postings for every brief's terms, plus the vocabulary used to correct typos."""
+    """Weighted postings for every brief's terms and phrases, plus the vocabulary used to correct typos."""
 
     def __init__(
         self,
@@ -85,18 +101,24 @@ class SearchIndex:
         """Index a brief, replacing what was indexed under its id."""
         self.remove(brief.id)
         weights: dict[str, float] = defaultdict(float)
-        for name, text in _fields(brief).items():
-            field_terms = terms(text)
-            if not field_terms:
+        doc_words: set[str] = set()
+        for name, segments in _fields(brief).items():
+            segment_terms = [terms(segment) for segment in segments]
+            length = sum(len(found) for found in segment_terms)
+            if not length:
                 continue
-            norm = 1 - BM25_B + BM25_B * len(field_terms) / self.field_lengths[name]
-            for term, count in Counter(field_terms).items():
-                weights[term] += self.field_weights[name] * count / norm
+            scale = self.field_weights[name] / (1 - BM25_B + BM25_B * length / self.field_lengths[name])
+            for found in segment_terms:
+                for term in found:
+                    weights[term] += scale
+                if name in PHRASE_FIELDS:
+                    for phrase in _phrases(found):
+                        weights[phrase] += scale * PHRASE_WEIGHT
+            doc_words.update(w for segment in segments for w in words(segment) if w not in STOPWORDS)
         for term, weight in weights.items():
             self._postings[term][brief.id] = weight
         self._doc_terms[brief.id] = tuple(weights)
-        doc_words = tuple({w for text in _fields(brief).values() for w in words(text) if w not in STOPWORDS})
-        self._doc_words[brief.id] = doc_words
+        self._doc_words[brief.id] = tuple(doc_words)
         self._vocabulary.update(doc_words)
         self._by_length = None
 
@@ -120,7 +142,9 @@ class SearchIndex:
         text = clean_question(question)
         wants_recent = False
         query_terms: list[str] = []
+        sequence: list[str] = []
         corrections: list[tuple[str, str]] = []
+        corrected: set[str] = set()
         for word in words(text):
             if word in RECENCY_WORDS:
                 wants_recent = True
@@ -133,25 +157,30 @@ class SearchIndex:
                 if fixed is not None:
                     corrections.append((word, fixed))
                     term = stem(fixed)
+                    corrected.add(term)
+            sequence.append(term)
             if term not in query_terms:
                 query_terms.append(term)
             if len(query_terms) == MAX_QUERY_TERMS:
                 break
-        return Query(text, tuple(query_terms), wants_recent, tuple(corrections))
+        phrases = tuple(dict.fromkeys(_phrases(sequence)))
+        return Query(text, tuple(query_terms), wants_recent, tuple(corrections), frozenset(corrected), phrases)
 
     def search(self, query: Query, limit: int) -> list[Hit]:
         """The ``limit`` best-scoring briefs for ``query``, best first."""
         total = len(self._doc_terms)
         if not query.terms or not total:
             return []
-        weighted = [(term, self._idf(term, total)) for term in query.terms]
+        weighted = [
+            (term, self._idf(term, total) * (TYPO_PENALTY if term in query.corrected else 1.0)) for term in query.terms
+        ]
         query_weight = sum(idf for _, idf in weighted)
         scores: dict[str, float] = {}
         matched: dict[str, float] = {}
         common_cut = COMMON_TERM_FRACTION * total
         has_rare = any(len(self._postings.get(term, ())) <= common_cut for term in query.terms)
         # Rare terms first, so common ones only need to score the briefs already found.
-        for term, idf in sorted(weighted, key=lambda pair: -pair[1]):
+        for term, idf in sorted(weighted, key=lambda pair: len(self._postings.get(pair[0], ()))):
             postings = self._postings.get(term)
             if not postings:
                 continue
@@ -159,11 +188,22 @@ class SearchIndex:
             for brief_id, weight in postings.items():
                 if only_found and brief_id not in scores:
                     continue
-                gain = idf * weight * (BM25_K1 + 1) / (weight + BM25_K1)
-                scores[brief_id] = scores.get(brief_id, 0.0) + gain
+                scores[brief_id] = scores.get(brief_id, 0.0) + idf * _saturate(weight)
                 matched[brief_id] = matched.get(brief_id, 0.0) + idf
+        best_possible = query_weight * (BM25_K1 + 1)
+        confidence = {brief_id: score / best_possible for brief_id, score in scores.items()}
+        for phrase in query.phrases:
+            postings = self._postings.get(phrase)
+            if not postings:
+                continue
+            idf = self._idf(phrase, total)
+            for brief_id, weight in postings.items():
+                if brief_id in scores:
+                    scores[brief_id] += idf * _saturate(weight)
         best = heapq.nlargest(limit, scores.items(), key=lambda item: item[1])
-        return [Hit(brief_id, score, matched[brief_id] / query_weight) for brief_id, score in best]
+        return [
+            Hit(brief_id, score, matched[brief_id] / query_weight, confidence[brief_id]) for brief_id, score in best
+        ]
 
     def _idf(self, term: str, total: int) -> float:
         df = len(self._postings.get(term, ()))
@@ -189,11 +229,19 @@ class SearchIndex:
         return min(found, key=lambda match: (match[1], -self._vocabulary[match[0]]))[0]
 
 
-def _fields(brief: Brief) -> dict[str, str]:
+def _saturate(weight: float) -> float:
+    return weight * (BM25_K1 + 1) / (weight + BM25_K1)
+
+
+def _phrases(sequence: list[str]) -> list[str]:
+    return [f"{first} {second}" for first, second in itertools.pairwise(sequence) if first != second]
+
+
+def _fields(brief: Brief) -> dict[str, list[str]]:
     return {
-        "title": brief.title,
-        "aliases": " ".join(brief.aliases),
-        "tags": " ".join(tag.replace("-", " ") for tag in brief.tags),
-        "summary": brief.summary,
-        "body": brief.body,
+        "title": [brief.title],
+        "aliases": list(brief.aliases),
+        "tags": [tag.replace("-", " ") for tag in brief.tags],
+        "summary": [brief.summary],
+        "body": [brief.body],
     }

@@ -1,7 +1,7 @@
 """Settings: everything configurable, read once at the entry point into one frozen object.
 
 The core never reads the environment itself; entry points call
-``Settings.from_environ(os.environ)`` and pass the result inward.
+``Settings.from_environ`` with the process environment and pass the result inward.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ STOPWORDS = frozenset(
     through to too under until up very was we were what whats when where which while who whom why will with
     would you your yours yourself yourselves s t ll re ve d m o y
     anything something everything know tell say line take view position brief story thing things stuff
-    give show get got find us anyone
+    give show get got find us anyone stance
     """.split()
 )
 """Function words and the small talk of a question ("what's our line on", "do we have anything on")."""

@@ -1,0 +1,66 @@
+"""Shared fixtures: a scrubbed environment, a fixed newsroom clock, and newsrooms over the sample briefs."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.newsroom import Asker, Newsroom
+from bot.store import TinyStore
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_BRIEFS = REPO / "briefs"
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+"""The day the sample briefs were written for: some are fresh, a few stale, one embargoed."""
+
+REPORTER = Asker("reporter")
+EDITOR = Asker("editor", is_editor=True)
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's own briefbot settings or data folder."""
+    for name in list(os.environ):
+        if name.startswith(("BRIEFBOT_", "SLACK_", "DISCORD_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
+class Clock:
+    """A settable clock for the newsroom."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def newsroom(clock: Clock) -> Newsroom:
+    """A newsroom holding the sample briefs in memory, at the sample briefs' date."""
+    return Newsroom(TinyStore(None), clock=clock, samples=SAMPLE_BRIEFS)
+
+
+def write_brief(folder: Path, brief_id: str, **fields: str) -> Path:
+    """Write a minimal valid brief file, with any front-matter field overridden or added."""
+    front = {
+        "id": brief_id,
+        "title": f"Title of {brief_id}",
+        "summary": f"Bottom line of {brief_id}.",
+        "updated": "2026-11-20T10:00:00+00:00",
+    } | fields
+    body = front.pop("body", "## Key points\n- First point.\n- Second point.\n")
+    text = "---\n" + "".join(f"{key}: {value}\n" for key, value in front.items()) + "---\n" + body
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{brief_id}.md"
+    path.write_text(text, encoding="utf-8")
+    return path
