@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 import yaml
@@ -354,7 +354,7 @@ def _sources(value: object, origin: str) -> tuple[Source, ...]:
     return tuple(sources)
 
 
-def _is_web_link(url: object) -> bool:
+def _is_web_link(url: object) -> TypeGuard[str]:
     if not isinstance(url, str) or any(ch.isspace() for ch in url):
         return False
     try:
