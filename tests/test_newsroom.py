@@ -32,7 +32,7 @@ def _everything_a_reporter_sees(room: Newsroom, question: str) -> set[str]:
     "question",
     [
         "Sudan aid access talks",
-        "humanitarian access Sudan",
+        "humanitarian pauses in Darfur",
         "ultra-processed food dementia study",
         "dementia",
         "study",
@@ -58,7 +58,7 @@ def test_reporters_cannot_list_show_or_read_history_of_hidden_briefs(newsroom: N
 
 def test_editors_see_drafts_and_embargoed_briefs(newsroom: Newsroom) -> None:
     """An editor asking with editor rights gets the draft, and sees every brief listed."""
-    answer = newsroom.ask("Sudan aid access talks", EDITOR)
+    answer = newsroom.ask("humanitarian pauses in Darfur", EDITOR)
     assert answer.brief is not None
     assert answer.brief.id == DRAFT
     assert {DRAFT, EMBARGOED} <= {v.brief.id for v in newsroom.briefs(EDITOR)}
