@@ -47,6 +47,7 @@ OPTIONAL_FIELDS = (
     "sources",
 )
 BRIEF_SUFFIXES = (".md", ".markdown")
+KEY_POINT_HEADINGS = ("key points", "key facts", "what we know")
 
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.+?)\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
@@ -365,19 +366,28 @@ def _is_web_link(url: object) -> TypeGuard[str]:
 
 
 def _key_points(body: str) -> tuple[str, ...]:
-    in_key_points = False
-    saw_heading = False
-    points: list[str] = []
+    """Bullets of the first "Key points" section; failing that, the body's first bullet list."""
+    sections: list[tuple[str | None, list[str]]] = [(None, [])]
     for line in body.splitlines():
         heading = _HEADING.match(line)
         if heading:
-            if points and (in_key_points or not saw_heading):
-                break
-            saw_heading = True
-            in_key_points = heading.group(1).strip().lower() in ("key points", "key facts", "what we know")
-            continue
+            sections.append((heading.group(1).strip().lower(), []))
+        else:
+            sections[-1][1].append(line)
+    for title, lines in sections:
+        if title in KEY_POINT_HEADINGS:
+            return _first_bullet_list(lines)
+    for _, lines in sections:
+        if points := _first_bullet_list(lines):
+            return points
+    return ()
+
+
+def _first_bullet_list(lines: list[str]) -> tuple[str, ...]:
+    points: list[str] = []
+    for line in lines:
         bullet = _BULLET.match(line)
-        if bullet and (in_key_points or not saw_heading):
+        if bullet:
             points.append(bullet.group(1))
         elif points and line.strip() and not line.startswith((" ", "\t")):
             break

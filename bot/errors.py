@@ -67,12 +67,17 @@ class UnknownBrief(BriefbotError):
 class VersionConflict(BriefbotError):
     """A push expected one latest version but the brief has moved on since."""
 
-    def __init__(self, brief_id: str, expected: int | None, current: int, current_editor: str) -> None:
+    def __init__(self, brief_id: str, expected: int | None, current: int, current_editor: str | None) -> None:
         self.brief_id = brief_id
         self.expected = expected
         self.current = current
         self.current_editor = current_editor
         based_on = f"v{expected}" if expected is not None else "no version (a new brief)"
+        if current == 0:
+            super().__init__(
+                f"{brief_id}: your edit is based on {based_on}, but there is no such brief yet; nothing was stored"
+            )
+            return
         super().__init__(
             f"{brief_id}: your edit is based on {based_on}, but the latest is "
             f"v{current} by {current_editor}; nothing was stored, merge with v{current} and push again"

@@ -183,7 +183,8 @@ class TinyStore:
                 records = latest[brief.id]
                 current = records[-1]["number"] if records else 0
                 if expected_version is not None and expected_version != current:
-                    raise VersionConflict(brief.id, expected_version or None, current, records[-1]["editor"])
+                    editor_of_current = records[-1]["editor"] if records else None
+                    raise VersionConflict(brief.id, expected_version or None, current, editor_of_current)
             results = []
             for brief in briefs:
                 records = latest[brief.id]
@@ -193,8 +194,10 @@ class TinyStore:
                     continue
                 number = previous.number + 1 if previous else 1
                 version = Version(brief, number, editor, now, previous.number if previous else None, channel)
+                record = _version_to_record(version)
                 with self._shard(brief.id) as db:
-                    db.insert(_version_to_record(version))
+                    db.insert(record)
+                records.append(record)  # a later push of the same id in this batch builds on this one
                 results.append(Pushed(version, previous))
             self._journal([p.version for p in results if p.changed])
             return results
