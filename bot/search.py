@@ -2,17 +2,15 @@
 
 Ranking is BM25F: each field's term counts are weighted (title and aliases
 count more than the body) and length-normalised against a fixed reference
-length, so a push re-indexes one brief without touching the others. Adjacent
-term pairs ("eu sanction", "trump meet") in the title, aliases and summary are
-indexed as phrases and add to the score of briefs that use the question's own
-phrasing. A question only visits the postings of its own terms; words too
+length, so a push re-indexes one brief without touching the others. The best
+candidates are then boosted by how much of their title the question covers. A
+question only visits the postings of its own terms; words too
 common to discriminate only score briefs that rarer words already found.
 """
 
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -32,14 +30,19 @@ DEFAULT_FIELD_LENGTHS = {"title": 10.0, "aliases": 6.0, "tags": 4.0, "summary": 
 """Reference length of each field, in terms, for length normalisation."""
 
 PHRASE_FIELDS = ("title", "aliases", "summary")
-PHRASE_WEIGHT = 0.5
+PHRASE_WEIGHT = 0.0
 """How much a matching adjacent pair of terms counts, relative to a single term."""
 
-BM25_K1 = 1.2
+TITLE_MATCH_WEIGHT = 0.5
+"""A brief whose whole title the question covers scores this share more; titles are the editors' distillation."""
+RERANK_DEPTH = 50
+"""How many of the best BM25F hits the title match may reorder."""
+
+BM25_K1 = 2.0
 BM25_B = 0.75
 MAX_QUERY_TERMS = 32
 COMMON_TERM_FRACTION = 0.2
-"""A term in more than this share of briefs only scores briefs found through rarer terms."""
+"""A term in more than this share of briefs only scores briefs that rarer terms found."""
 
 TYPO_MIN_LENGTH = 4
 TYPO_LONG_WORD = 8
@@ -51,14 +54,13 @@ TYPO_PENALTY = 0.7
 
 @dataclass(frozen=True)
 class Query:
-    """A question as search sees it: its terms and phrases, and whether it asks for the latest."""
+    """A question as search sees it: its terms, and whether it asks for the latest."""
 
     text: str
     terms: tuple[str, ...]
     wants_recent: bool
     corrections: tuple[tuple[str, str], ...] = ()
     corrected: frozenset[str] = frozenset()
-    phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class Hit:
 
 
 class SearchIndex:
-    """Weighted postings for every brief's terms and phrases, plus the vocabulary used to correct typos."""
+    """Weighted postings for every brief's terms, plus the vocabulary used to correct typos."""
 
     def __init__(
         self,
@@ -88,6 +90,9 @@ class SearchIndex:
         self._postings: dict[str, dict[str, float]] = defaultdict(dict)
         self._doc_terms: dict[str, tuple[str, ...]] = {}
         self._doc_words: dict[str, tuple[str, ...]] = {}
+        self._title_terms: dict[str, frozenset[str]] = {}
+        self._idf = _IdfCache(self._postings, self._doc_terms)
+        self._title_weights: dict[str, float] = {}
         self._vocabulary: Counter[str] = Counter()
         self._by_length: dict[int, list[str]] | None = None
 
@@ -100,6 +105,7 @@ class SearchIndex:
     def put(self, brief: Brief) -> None:
         """Index a brief, replacing what was indexed under its id."""
         self.remove(brief.id)
+        self._forget_weights()
         weights: dict[str, float] = defaultdict(float)
         doc_words: set[str] = set()
         for name, segments in _fields(brief).items():
@@ -111,19 +117,20 @@ class SearchIndex:
             for found in segment_terms:
                 for term in found:
                     weights[term] += scale
-                if name in PHRASE_FIELDS:
-                    for phrase in _phrases(found):
-                        weights[phrase] += scale * PHRASE_WEIGHT
             doc_words.update(w for segment in segments for w in words(segment) if w not in STOPWORDS)
         for term, weight in weights.items():
-            self._postings[term][brief.id] = weight
+            self._postings[term][brief.id] = _saturate(weight)
         self._doc_terms[brief.id] = tuple(weights)
+        self._title_terms[brief.id] = frozenset(terms(brief.title))
         self._doc_words[brief.id] = tuple(doc_words)
         self._vocabulary.update(doc_words)
         self._by_length = None
 
     def remove(self, brief_id: str) -> None:
         """Forget a brief; nothing happens if it was not indexed."""
+        if brief_id in self._doc_terms:
+            self._forget_weights()
+        self._title_terms.pop(brief_id, None)
         for term in self._doc_terms.pop(brief_id, ()):
             postings = self._postings[term]
             del postings[brief_id]
@@ -142,7 +149,6 @@ class SearchIndex:
         text = clean_question(question)
         wants_recent = False
         query_terms: list[str] = []
-        sequence: list[str] = []
         corrections: list[tuple[str, str]] = []
         corrected: set[str] = set()
         for word in words(text):
@@ -158,56 +164,68 @@ class SearchIndex:
                     corrections.append((word, fixed))
                     term = stem(fixed)
                     corrected.add(term)
-            sequence.append(term)
             if term not in query_terms:
                 query_terms.append(term)
             if len(query_terms) == MAX_QUERY_TERMS:
                 break
-        phrases = tuple(dict.fromkeys(_phrases(sequence)))
-        return Query(text, tuple(query_terms), wants_recent, tuple(corrections), frozenset(corrected), phrases)
+        return Query(text, tuple(query_terms), wants_recent, tuple(corrections), frozenset(corrected))
 
     def search(self, query: Query, limit: int) -> list[Hit]:
         """The ``limit`` best-scoring briefs for ``query``, best first."""
         total = len(self._doc_terms)
         if not query.terms or not total:
             return []
-        weighted = [
-            (term, self._idf(term, total) * (TYPO_PENALTY if term in query.corrected else 1.0)) for term in query.terms
-        ]
-        query_weight = sum(idf for _, idf in weighted)
+        idf = self._idf
+        weighted = {term: idf[term] * (TYPO_PENALTY if term in query.corrected else 1.0) for term in query.terms}
         scores: dict[str, float] = {}
-        matched: dict[str, float] = {}
-        common_cut = COMMON_TERM_FRACTION * total
-        has_rare = any(len(self._postings.get(term, ())) <= common_cut for term in query.terms)
-        # Rare terms first, so common ones only need to score the briefs already found.
-        for term, idf in sorted(weighted, key=lambda pair: len(self._postings.get(pair[0], ()))):
+        by_rarity = sorted(weighted, key=lambda term: len(self._postings.get(term, ())))
+        # Rare terms bring in the candidates; common ones only add to briefs already found,
+        # unless the question has nothing rarer.
+        cut = max(len(self._postings.get(by_rarity[0], ())), COMMON_TERM_FRACTION * total)
+        for term in by_rarity:
             postings = self._postings.get(term)
             if not postings:
                 continue
-            only_found = has_rare and len(postings) > common_cut
-            for brief_id, weight in postings.items():
-                if only_found and brief_id not in scores:
-                    continue
-                scores[brief_id] = scores.get(brief_id, 0.0) + idf * _saturate(weight)
-                matched[brief_id] = matched.get(brief_id, 0.0) + idf
-        best_possible = query_weight * (BM25_K1 + 1)
-        confidence = {brief_id: score / best_possible for brief_id, score in scores.items()}
-        for phrase in query.phrases:
-            postings = self._postings.get(phrase)
-            if not postings:
-                continue
-            idf = self._idf(phrase, total)
-            for brief_id, weight in postings.items():
-                if brief_id in scores:
-                    scores[brief_id] += idf * _saturate(weight)
-        best = heapq.nlargest(limit, scores.items(), key=lambda item: item[1])
-        return [
-            Hit(brief_id, score, matched[brief_id] / query_weight, confidence[brief_id]) for brief_id, score in best
-        ]
+            factor = weighted[term]
+            if len(postings) <= cut:
+                for brief_id, gain in postings.items():
+                    scores[brief_id] = scores.get(brief_id, 0.0) + factor * gain
+            elif len(scores) < len(postings):
+                for brief_id in scores:
+                    found = postings.get(brief_id)
+                    if found is not None:
+                        scores[brief_id] += factor * found
+            else:
+                for brief_id, gain in postings.items():
+                    if brief_id in scores:
+                        scores[brief_id] += factor * gain
+        candidates = heapq.nlargest(max(limit, RERANK_DEPTH), scores.items(), key=lambda item: item[1])
+        query_weight = sum(weighted.values())
+        hits = []
+        for brief_id, score in candidates:
+            matched = [term for term in weighted if brief_id in self._postings.get(term, ())]
+            title_share = sum(idf[term] for term in self._title_terms[brief_id] & weighted.keys())
+            title_share /= self._title_weight(brief_id)
+            hits.append(
+                Hit(
+                    brief_id,
+                    score * (1 + TITLE_MATCH_WEIGHT * title_share),
+                    sum(weighted[term] for term in matched) / query_weight,
+                    score / (query_weight * (BM25_K1 + 1)),
+                )
+            )
+        return heapq.nlargest(limit, hits, key=lambda hit: hit.score)
 
-    def _idf(self, term: str, total: int) -> float:
-        df = len(self._postings.get(term, ()))
-        return math.log(1 + (total - df + 0.5) / (df + 0.5))
+    def _title_weight(self, brief_id: str) -> float:
+        weight = self._title_weights.get(brief_id)
+        if weight is None:
+            weight = self._title_weights[brief_id] = sum(self._idf[term] for term in self._title_terms[brief_id]) or 1.0
+        return weight
+
+    def _forget_weights(self) -> None:
+        # Every weight below depends on how many briefs hold each term, which a push changes.
+        self._idf.clear()
+        self._title_weights.clear()
 
     def _correct(self, word: str) -> str | None:
         if self._by_length is None:
@@ -229,12 +247,23 @@ class SearchIndex:
         return min(found, key=lambda match: (match[1], -self._vocabulary[match[0]]))[0]
 
 
+class _IdfCache(dict[str, float]):
+    """Inverse document frequency of each term, worked out on first use until the index changes."""
+
+    def __init__(self, postings: dict[str, dict[str, float]], documents: dict[str, tuple[str, ...]]) -> None:
+        super().__init__()
+        self._postings = postings
+        self._documents = documents
+
+    def __missing__(self, term: str) -> float:
+        df = len(self._postings.get(term, ()))
+        total = len(self._documents)
+        value = self[term] = math.log(1 + (total - df + 0.5) / (df + 0.5))
+        return value
+
+
 def _saturate(weight: float) -> float:
     return weight * (BM25_K1 + 1) / (weight + BM25_K1)
-
-
-def _phrases(sequence: list[str]) -> list[str]:
-    return [f"{first} {second}" for first, second in itertools.pairwise(sequence) if first != second]
 
 
 def _fields(brief: Brief) -> dict[str, list[str]]:

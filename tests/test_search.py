@@ -133,7 +133,9 @@ def test_a_stale_brief_is_flagged(newsroom: Newsroom) -> None:
     assert answer.freshness.stale is True
 
 
-@pytest.mark.parametrize("question", ["what about the weather on mars", "mars rover landing", "zzzz qqqq"])
+@pytest.mark.parametrize(
+    "question", ["Brazil election runoff results", "mars rover landing", "measles outbreak in Texas", "zzzz qqqq"]
+)
 def test_an_unanswerable_question_gets_an_honest_no_and_is_logged(newsroom: Newsroom, question: str) -> None:
     """When no brief fits the bot says so and logs the question for editors."""
     answer = newsroom.ask(question, REPORTER)
