@@ -19,7 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.briefs import Brief
-from bot.words import CHAT_NOISE, RECENCY_WORDS, STOPWORDS, clean_question, stem, terms, words
+from bot.words import CHAT_NOISE, RECENCY_WORDS, STOPWORDS, clean_question, stem, words
 
 __all__ = ["Hit", "Query", "SearchIndex"]
 
@@ -108,20 +108,21 @@ class SearchIndex:
         self._forget_weights()
         weights: dict[str, float] = defaultdict(float)
         doc_words: set[str] = set()
-        for name, segments in _fields(brief).items():
-            segment_terms = [terms(segment) for segment in segments]
-            length = sum(len(found) for found in segment_terms)
-            if not length:
+        self._title_terms[brief.id] = frozenset()
+        for name, text in _fields(brief).items():
+            field_words = [word for word in words(text) if word not in STOPWORDS]
+            if not field_words:
                 continue
-            scale = self.field_weights[name] / (1 - BM25_B + BM25_B * length / self.field_lengths[name])
-            for found in segment_terms:
-                for term in found:
-                    weights[term] += scale
-            doc_words.update(w for segment in segments for w in words(segment) if w not in STOPWORDS)
+            doc_words.update(field_words)
+            scale = self.field_weights[name] / (1 - BM25_B + BM25_B * len(field_words) / self.field_lengths[name])
+            field_terms = [stem(word) for word in field_words]
+            for term in field_terms:
+                weights[term] += scale
+            if name == "title":
+                self._title_terms[brief.id] = frozenset(field_terms)
         for term, weight in weights.items():
             self._postings[term][brief.id] = _saturate(weight)
         self._doc_terms[brief.id] = tuple(weights)
-        self._title_terms[brief.id] = frozenset(terms(brief.title))
         self._doc_words[brief.id] = tuple(doc_words)
         self._vocabulary.update(doc_words)
         self._by_length = None
@@ -266,11 +267,11 @@ def _saturate(weight: float) -> float:
     return weight * (BM25_K1 + 1) / (weight + BM25_K1)
 
 
-def _fields(brief: Brief) -> dict[str, list[str]]:
+def _fields(brief: Brief) -> dict[str, str]:
     return {
-        "title": [brief.title],
-        "aliases": list(brief.aliases),
-        "tags": [tag.replace("-", " ") for tag in brief.tags],
-        "summary": [brief.summary],
-        "body": [brief.body],
+        "title": brief.title,
+        "aliases": " ; ".join(brief.aliases),
+        "tags": " ".join(tag.replace("-", " ") for tag in brief.tags),
+        "summary": brief.summary,
+        "body": brief.body,
     }
