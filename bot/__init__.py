@@ -2,7 +2,15 @@
 
 from bot.answers import Answer, Choice, Freshness, Outcome, answer_to_json
 from bot.briefs import Brief, Source, Status, brief_from_mapping, brief_to_markdown, load_brief_files, parse_brief
-from bot.errors import BriefbotError, BriefError, ImportRejected, SettingsError, UnknownBrief, VersionConflict
+from bot.errors import (
+    BriefbotError,
+    BriefError,
+    ImportRejected,
+    SettingsError,
+    StoreDamaged,
+    UnknownBrief,
+    VersionConflict,
+)
 from bot.newsroom import Asker, Gap, ImportReport, Newsroom, open_newsroom
 from bot.settings import Settings
 from bot.store import Pushed, TinyStore, Version
@@ -25,6 +33,7 @@ __all__ = [
     "SettingsError",
     "Source",
     "Status",
+    "StoreDamaged",
     "TinyStore",
     "UnknownBrief",
     "Version",

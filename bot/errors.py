@@ -5,6 +5,7 @@
     ├── ImportRejected            an import had bad files, so nothing was stored (holds every BriefError)
     ├── UnknownBrief              no brief with that id (or not visible to the asker)
     ├── VersionConflict           a push was based on a version that is no longer the latest
+    ├── StoreDamaged              a file in the store cannot be read (names the file)
     └── SettingsError             a setting has a value the bot cannot use
 
 Adapters catch ``BriefbotError`` in one place and show its message; anything
@@ -20,6 +21,7 @@ __all__ = [
     "BriefbotError",
     "ImportRejected",
     "SettingsError",
+    "StoreDamaged",
     "UnknownBrief",
     "VersionConflict",
 ]
@@ -82,6 +84,14 @@ class VersionConflict(BriefbotError):
             f"{brief_id}: your edit is based on {based_on}, but the latest is "
             f"v{current} by {current_editor}; nothing was stored, merge with v{current} and push again"
         )
+
+
+class StoreDamaged(BriefbotError):
+    """A file in the store cannot be read; it was changed or damaged outside briefbot."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: cannot be read ({problem}); restore it from a backup or remove it")
 
 
 class SettingsError(BriefbotError):

@@ -9,6 +9,7 @@ the store's change journal when another process writes.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,9 @@ SEARCH_DEPTH = 20
 """How many ranked briefs a question considers before visibility filtering."""
 
 SAMPLES_EDITOR = "briefbot samples"
+
+SNAPSHOT_REFRESH = 200
+"""Write a new snapshot at start-up when more briefs than this changed since the last one."""
 
 Clock = Callable[[], datetime]
 
@@ -73,8 +77,11 @@ class Newsroom:
         self._index = SearchIndex()
         if samples is not None and store.is_empty():
             self.import_paths([samples], editor=SAMPLES_EDITOR, channel="samples")
-        for version in store.latest():
-            self._remember(version)
+        elif not self._resume():
+            taken_ns = time.time_ns()
+            for version in store.latest():
+                self._remember(version)
+            self._save_snapshot(taken_ns)
 
     def now(self) -> datetime:
         """The newsroom's clock."""
@@ -143,6 +150,8 @@ class Newsroom:
             )
             for result in pushed:
                 self._remember(result.version)
+            if any(result.changed for result in pushed):
+                self._save_snapshot(time.time_ns())
         return ImportReport(tuple(pushed), tuple(w for item in loaded for w in item.warnings))
 
     def gaps(self) -> list[Gap]:
@@ -161,6 +170,26 @@ class Newsroom:
     def _remember(self, version: Version) -> None:
         self._latest[version.brief.id] = version
         self._index.put(version.brief)
+
+    def _resume(self) -> bool:
+        """Start from the store's snapshot if it has a usable one, reading only briefs changed since."""
+        snapshot = self.store.load_snapshot()
+        if snapshot is None or not self._index.restore(snapshot.index):
+            return False
+        self._latest = {version.brief.id: version for version in snapshot.latest}
+        for brief_id in snapshot.changed:
+            self._remember(self.store.get(brief_id))
+        if len(snapshot.changed) > SNAPSHOT_REFRESH:
+            self._save_snapshot(time.time_ns())
+        return True
+
+    def _save_snapshot(self, taken_ns: int) -> None:
+        # Anything written after ``taken_ns`` is read again at the next start, so nothing is missed.
+        if self.store.root is None:
+            return
+        with self._lock:
+            self._sync()
+            self.store.save_snapshot(self._latest.values(), self._index.export(), taken_ns)
 
     def _sync(self) -> None:
         for brief_id in self.store.poll_changes():

@@ -10,16 +10,18 @@ common to discriminate only score briefs that rarer words already found.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.briefs import Brief
-from bot.words import CHAT_NOISE, RECENCY_WORDS, STOPWORDS, clean_question, stem, words
+from bot.words import CHAT_NOISE, IRREGULAR_FORMS, RECENCY_WORDS, STOPWORDS, clean_question, stem, words
 
 __all__ = ["Hit", "Query", "SearchIndex"]
 
@@ -37,6 +39,9 @@ TITLE_MATCH_WEIGHT = 0.5
 """A brief whose whole title the question covers scores this share more; titles are the editors' distillation."""
 RERANK_DEPTH = 50
 """How many of the best BM25F hits the title match may reorder."""
+
+INDEX_FORMAT = 1
+"""Bump when what ``put`` stores changes, so snapshots of the old index are rebuilt."""
 
 BM25_K1 = 2.0
 BM25_B = 0.75
@@ -101,6 +106,31 @@ class SearchIndex:
 
     def __contains__(self, brief_id: object) -> bool:
         return brief_id in self._doc_terms
+
+    def export(self) -> dict[str, Any]:
+        """The index's state as plain values, for a snapshot that ``restore`` reads back."""
+        return {
+            "signature": self._signature(),
+            "postings": dict(self._postings),
+            "doc_terms": self._doc_terms,
+            "doc_words": self._doc_words,
+            "title_terms": self._title_terms,
+            "vocabulary": dict(self._vocabulary),
+        }
+
+    def restore(self, state: dict[str, Any]) -> bool:
+        """Take over an exported state; False (and nothing changed) if it was built with other settings."""
+        if state.get("signature") != self._signature():
+            return False
+        self._postings = defaultdict(dict, state["postings"])
+        self._doc_terms = state["doc_terms"]
+        self._doc_words = state["doc_words"]
+        self._title_terms = state["title_terms"]
+        self._vocabulary = Counter(state["vocabulary"])
+        self._idf = _IdfCache(self._postings, self._doc_terms)
+        self._title_weights = {}
+        self._by_length = None
+        return True
 
     def put(self, brief: Brief) -> None:
         """Index a brief, replacing what was indexed under its id."""
@@ -216,6 +246,11 @@ class SearchIndex:
                 )
             )
         return heapq.nlargest(limit, hits, key=lambda hit: hit.score)
+
+    def _signature(self) -> str:
+        settings = (INDEX_FORMAT, self.field_weights, self.field_lengths, BM25_K1, BM25_B,
+                    sorted(STOPWORDS), sorted(IRREGULAR_FORMS.items()))  # fmt: skip
+        return hashlib.sha256(repr(settings).encode()).hexdigest()
 
     def _title_weight(self, brief_id: str) -> float:
         weight = self._title_weights.get(brief_id)

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import marshal
 import os
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -28,14 +29,18 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage, Storage
 
 from bot.briefs import ID_PATTERN, Brief, Source, Status
-from bot.errors import UnknownBrief, VersionConflict
+from bot.errors import StoreDamaged, UnknownBrief, VersionConflict
 
-__all__ = ["AtomicJSONStorage", "LoggedQuestion", "Pushed", "TinyStore", "Version"]
+__all__ = ["AtomicJSONStorage", "LoggedQuestion", "Pushed", "Snapshot", "TinyStore", "Version"]
 
 SHARD_DIR = "briefs"
 JOURNAL_FILE = "changes.jsonl"
 QUESTIONS_FILE = "questions.jsonl"
 LOCK_FILE = ".lock"
+SNAPSHOT_FILE = "snapshot.bin"
+SNAPSHOT_FORMAT = 1
+MTIME_SLACK_NS = 100_000_000
+"""Shards changed this close before a snapshot was taken are read again, whatever the clock's granularity."""
 LOCK_TIMEOUT_SECONDS = 30.0
 
 
@@ -65,6 +70,16 @@ class Pushed:
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    """What a newsroom had in memory at one moment: the latest versions and its search index's state."""
+
+    latest: list[Version]
+    index: dict[str, Any]
+    changed: list[str]
+    """Ids whose shards were written after the snapshot was taken, so they must be read again."""
+
+
+@dataclass(frozen=True)
 class LoggedQuestion:
     """A question the bot could not answer, kept so editors can see what is missing."""
 
@@ -85,7 +100,12 @@ class AtomicJSONStorage(Storage):
             text = self._path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
-        return json.loads(text) if text else None
+        except UnicodeDecodeError as error:
+            raise StoreDamaged(str(self._path), str(error)) from None
+        try:
+            return json.loads(text) if text else None
+        except ValueError as error:
+            raise StoreDamaged(str(self._path), f"not JSON: {error}") from None
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         _atomic_write(self._path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
@@ -201,6 +221,41 @@ class TinyStore:
                 results.append(Pushed(version, previous))
             self._journal([p.version for p in results if p.changed])
             return results
+
+    # snapshot, for a fast start
+
+    def save_snapshot(self, latest: Iterable[Version], index: dict[str, Any], taken_ns: int) -> None:
+        """Write what a newsroom holds, as it was at ``taken_ns`` (``time.time_ns``), for the next start."""
+        if self.root is None:
+            return
+        data = {
+            "format": SNAPSHOT_FORMAT,
+            "taken_ns": taken_ns,
+            "latest": [_version_to_record(version) for version in latest],
+            "index": index,
+        }
+        _atomic_write(self.root / SNAPSHOT_FILE, marshal.dumps(data))
+
+    def load_snapshot(self) -> Snapshot | None:
+        """The last snapshot and the briefs changed since, or None when there is none or it cannot be used."""
+        if self.root is None:
+            return None
+        try:
+            data = marshal.loads((self.root / SNAPSHOT_FILE).read_bytes())
+            if data["format"] != SNAPSHOT_FORMAT:
+                return None
+            latest = [_version_from_record(record) for record in data["latest"]]
+            since = data["taken_ns"] - MTIME_SLACK_NS
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
+            return None  # a missing or unreadable snapshot only costs a full read of the shards
+        self._journal_seen = _size(self.root / JOURNAL_FILE)
+        with os.scandir(self.root / SHARD_DIR) as entries:
+            changed = [
+                entry.name.removesuffix(".json")
+                for entry in entries
+                if entry.name.endswith(".json") and entry.stat().st_mtime_ns >= since
+            ]
+        return Snapshot(latest, data["index"], changed)
 
     # change journal, for processes sharing one store
 
@@ -352,11 +407,11 @@ def _version_from_record(record: dict[str, Any]) -> Version:
     )
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def _atomic_write(path: Path, content: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

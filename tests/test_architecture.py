@@ -38,7 +38,7 @@ def test_public_api_is_pinned() -> None:
     assert sorted(bot.__all__) == [
         "Answer", "Asker", "Brief", "BriefError", "BriefbotError", "Choice", "Freshness", "Gap",
         "ImportRejected", "ImportReport", "Newsroom", "Outcome", "Pushed", "Settings", "SettingsError",
-        "Source", "Status", "TinyStore", "UnknownBrief", "Version", "VersionConflict", "answer_to_json",
+        "Source", "Status", "StoreDamaged", "TinyStore", "UnknownBrief", "Version", "VersionConflict", "answer_to_json",
         "brief_from_mapping", "brief_to_markdown", "load_brief_files", "open_newsroom", "parse_brief",
     ]  # fmt: skip
     assert all(hasattr(bot, name) for name in bot.__all__)
