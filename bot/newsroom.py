@@ -8,6 +8,7 @@ the store's change journal when another process writes.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -82,6 +83,9 @@ class Newsroom:
             for version in store.latest():
                 self._remember(version)
             self._save_snapshot(taken_ns)
+        # The briefs and the index live as long as the process. Frozen, they are no longer
+        # re-scanned by every full garbage collection, a pause of many milliseconds at 10,000 briefs.
+        gc.freeze()
 
     def now(self) -> datetime:
         """The newsroom's clock."""

@@ -37,7 +37,7 @@ PHRASE_WEIGHT = 0.0
 
 TITLE_MATCH_WEIGHT = 0.5
 """A brief whose whole title the question covers scores this share more; titles are the editors' distillation."""
-RERANK_DEPTH = 50
+RERANK_DEPTH = 20
 """How many of the best BM25F hits the title match may reorder."""
 
 INDEX_FORMAT = 1
@@ -47,7 +47,9 @@ BM25_K1 = 2.0
 BM25_B = 0.75
 MAX_QUERY_TERMS = 32
 COMMON_TERM_FRACTION = 0.2
-"""A term in more than this share of briefs only scores briefs that rarer terms found."""
+MAX_CANDIDATE_TERM_BRIEFS = 500
+"""A term in more than this share of briefs, or in more than this many, only scores briefs that rarer
+terms found (unless it is the question's rarest)."""
 
 TYPO_MIN_LENGTH = 4
 TYPO_LONG_WORD = 8
@@ -212,7 +214,9 @@ class SearchIndex:
         by_rarity = sorted(weighted, key=lambda term: len(self._postings.get(term, ())))
         # Rare terms bring in the candidates; common ones only add to briefs already found,
         # unless the question has nothing rarer.
-        cut = max(len(self._postings.get(by_rarity[0], ())), COMMON_TERM_FRACTION * total)
+        cut = max(
+            len(self._postings.get(by_rarity[0], ())), min(COMMON_TERM_FRACTION * total, MAX_CANDIDATE_TERM_BRIEFS)
+        )
         for term in by_rarity:
             postings = self._postings.get(term)
             if not postings:
