@@ -35,7 +35,7 @@ STOPWORDS = frozenset(
     through to too under until up very was we were what whats when where which while who whom why will with
     would you your yours yourself yourselves s t ll re ve d m o y
     anything something everything know tell say line take view position brief story thing things stuff
-    give show get got find us anyone stance
+    give show get got find us anyone stance wo ca sha
     """.split()
 )
 """Function words and the small talk of a question ("what's our line on", "do we have anything on")."""
@@ -129,7 +129,9 @@ _ANGLE_MARKUP = re.compile(r"<[@#!][^<>\s]{0,100}>|<https?://[^<>\s]{0,2000}>")
 _URL = re.compile(r"\b(?:https?://|www\.)\S{0,2000}")
 _LEADING_MENTION = re.compile(r"^\s*@\S{1,80}")
 _SHORTCODE = re.compile(r":[a-z0-9_+-]{1,40}:")
-_APOSTROPHE_S = re.compile(r"['\u2019\u2018`]s\b")
+_APOSTROPHE_S = re.compile(r"['\u2019\u2018`](?:s|ll|re|ve|d|m)\b")
+_NOT = re.compile(r"n['\u2019\u2018`]t\b")
+_DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")
 _APOSTROPHE = re.compile(r"['\u2019\u2018`]")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -150,6 +152,8 @@ def clean_question(text: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-case words of ``text``, with possessives and apostrophes folded away."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    text = _DOTTED.sub(lambda match: match.group().replace(".", ""), text)
+    text = _NOT.sub(" not", text)
     text = _APOSTROPHE_S.sub("", text)
     text = _APOSTROPHE.sub("", text)
     return _WORD.findall(text)
