@@ -19,7 +19,6 @@ __all__ = [
     "STOPWORDS",
     "clean_question",
     "stem",
-    "terms",
     "words",
 ]
 
@@ -163,8 +162,3 @@ def words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """The search term for one lower-case word."""
     return str(_stemmer.stemWord(IRREGULAR_FORMS.get(word, word)))
-
-
-def terms(text: str) -> list[str]:
-    """The search terms of a piece of brief text, in order, function words dropped."""
-    return [stem(word) for word in words(text) if word not in STOPWORDS]
