@@ -23,7 +23,7 @@ with no answer (20%, words no brief uses, sometimes next to a common entity).
   aliases and body (default tokenizer), ``bm25()`` top 10, query = the question's
   alphanumeric tokens, quoted and OR-ed; ``x p50``/``x p99`` = briefbot / FTS5.
 - ``import s``: on disk. The N briefs are written as brief files (exactly what
-  ``brief_to_markdown`` writes, dumped with libyaml for speed; not timed) and imported into
+  ``brief_to_markdown`` writes; not timed) and imported into
   an empty on-disk ``TinyStore`` with ``Newsroom.import_paths`` once. Timed for information:
   every brief becomes one shard file, written atomically with an fsync of the file and of
   the folder, so the import is bound by two fsyncs per brief plus YAML parsing.
@@ -66,10 +66,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from bot.answers import Outcome
-from bot.briefs import Brief, brief_to_markdown, parse_brief
+from bot.briefs import Brief, brief_to_markdown
 from bot.newsroom import Asker, Newsroom
 from bot.store import TinyStore
 
@@ -514,24 +512,6 @@ def cold_start(store: Path, question: str) -> dict[str, float | str]:
     }
 
 
-def brief_file(brief: Brief) -> str:
-    """The brief file ``brief_to_markdown`` writes, dumped with libyaml when available (far faster at 100k)."""
-    if not getattr(yaml, "__with_libyaml__", False):
-        return brief_to_markdown(brief)
-    data: dict[str, Any] = {
-        "id": brief.id,
-        "title": brief.title,
-        "summary": brief.summary,
-        "updated": brief.updated.isoformat(),
-    }
-    if brief.tags:
-        data["tags"] = list(brief.tags)
-    if brief.aliases:
-        data["aliases"] = list(brief.aliases)
-    front = yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=100)
-    return f"---\n{front}---\n{brief.body}\n"
-
-
 def _log(message: str) -> None:
     print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -593,12 +573,9 @@ def run_size(size: int, vocab: Vocabulary) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="briefbot-speed-") as tmp:
         files = Path(tmp) / "brief-files"
         files.mkdir()
-        for brief in briefs[:20]:  # the fast writer must write what the project's own writer means
-            if parse_brief(brief_file(brief), brief.id).brief != parse_brief(brief_to_markdown(brief), brief.id).brief:
-                raise SystemExit(f"brief_file and brief_to_markdown disagree on {brief.id}")
         start = time.perf_counter()
         for brief in briefs:
-            (files / f"{brief.id}.md").write_text(brief_file(brief), encoding="utf-8")
+            (files / f"{brief.id}.md").write_text(brief_to_markdown(brief), encoding="utf-8")
         out["write_files_s"] = time.perf_counter() - start
         store_path = Path(tmp) / "store"
         disk = Newsroom(TinyStore(store_path), clock=lambda: CLOCK)

@@ -54,6 +54,10 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's safe dumper where PyYAML was built with it: the same output, many times faster."""
+
+
 class _BriefLoader(yaml.SafeLoader):
     """Safe YAML that leaves dates as text, so each date field is checked, and reported, on its own."""
 
@@ -261,7 +265,7 @@ def brief_to_markdown(brief: Brief) -> str:
             data[name] = getattr(brief, name)
     if brief.sources:
         data["sources"] = [{"title": s.title, "url": s.url} for s in brief.sources]
-    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    front = yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100)
     return f"---\n{front}---\n{brief.body}\n"
 
 
