@@ -41,9 +41,6 @@ RECENCY_WINDOW = 0.75
 ALTERNATIVE_RATIO = 0.4
 """Runners-up scoring below this share of the answer's score are not worth showing."""
 
-SUGGESTION_CONFIDENCE = 0.2
-"""When nothing fits, briefs below this confidence are too far off to suggest."""
-
 MAX_ALTERNATIVES = 3
 MAX_CHOICES = 3
 

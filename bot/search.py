@@ -31,10 +31,6 @@ DEFAULT_FIELD_WEIGHTS = {"title": 3.0, "aliases": 3.0, "tags": 2.0, "summary": 1
 DEFAULT_FIELD_LENGTHS = {"title": 10.0, "aliases": 6.0, "tags": 4.0, "summary": 45.0, "body": 250.0}
 """Reference length of each field, in terms, for length normalisation."""
 
-PHRASE_FIELDS = ("title", "aliases", "summary")
-PHRASE_WEIGHT = 0.0
-"""How much a matching adjacent pair of terms counts, relative to a single term."""
-
 TITLE_MATCH_WEIGHT = 0.5
 """A brief whose whole title the question covers scores this share more; titles are the editors' distillation."""
 RERANK_DEPTH = 20
