@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bot.answers import Answer, Outcome, decide
 from bot.briefs import Brief, load_brief_files
+from bot.entities import Entities, load_entities
 from bot.errors import UnknownBrief
 from bot.search import SearchIndex
 from bot.settings import Settings
@@ -70,12 +71,19 @@ class Gap:
 class Newsroom:
     """The platform-neutral core: one store, one index, every surface."""
 
-    def __init__(self, store: TinyStore, *, clock: Clock = utc_now, samples: Path | None = None) -> None:
+    def __init__(
+        self,
+        store: TinyStore,
+        *,
+        clock: Clock = utc_now,
+        samples: Path | None = None,
+        entities: Entities | None = None,
+    ) -> None:
         self.store = store
         self._clock = clock
         self._lock = threading.RLock()
         self._latest: dict[str, Version] = {}
-        self._index = SearchIndex()
+        self._index = SearchIndex(entities=entities)
         # Loading makes millions of objects that live as long as the process: collecting garbage
         # meanwhile only slows the start, and once frozen they are no longer re-scanned by every
         # full collection, which would pause answers for many milliseconds at 10,000 briefs.
@@ -221,4 +229,5 @@ def sample_briefs_path() -> Path | None:
 def open_newsroom(settings: Settings, *, clock: Clock = utc_now) -> Newsroom:
     """The newsroom on the configured store, seeded with the sample briefs on first use if enabled."""
     samples = sample_briefs_path() if settings.seed_samples else None
-    return Newsroom(TinyStore(settings.store), clock=clock, samples=samples)
+    entities = load_entities(settings.entities) if settings.entities else None
+    return Newsroom(TinyStore(settings.store), clock=clock, samples=samples, entities=entities)

@@ -21,6 +21,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.briefs import Brief
+from bot.entities import Entities
 from bot.words import CHAT_NOISE, IRREGULAR_FORMS, RECENCY_WORDS, STOPWORDS, clean_question, stem, words
 
 __all__ = ["Hit", "Query", "SearchIndex"]
@@ -87,9 +88,11 @@ class SearchIndex:
         self,
         field_weights: dict[str, float] | None = None,
         field_lengths: dict[str, float] | None = None,
+        entities: Entities | None = None,
     ) -> None:
         self.field_weights = field_weights or DEFAULT_FIELD_WEIGHTS
         self.field_lengths = field_lengths or DEFAULT_FIELD_LENGTHS
+        self.entities = entities or Entities()
         self._postings: dict[str, dict[str, float]] = defaultdict(dict)
         self._doc_terms: dict[str, tuple[str, ...]] = {}
         self._doc_words: dict[str, tuple[str, ...]] = {}
@@ -138,7 +141,7 @@ class SearchIndex:
         doc_words: set[str] = set()
         self._title_terms[brief.id] = frozenset()
         for name, text in _fields(brief).items():
-            field_words = [word for word in words(text) if word not in STOPWORDS]
+            field_words = [word for word in words(self.entities.fold(text)) if word not in STOPWORDS]
             if not field_words:
                 continue
             doc_words.update(field_words)
@@ -180,7 +183,7 @@ class SearchIndex:
         query_terms: list[str] = []
         corrections: list[tuple[str, str]] = []
         corrected: set[str] = set()
-        for word in words(text):
+        for word in words(self.entities.fold(text)):
             if word in RECENCY_WORDS:
                 wants_recent = True
                 continue
@@ -249,7 +252,7 @@ class SearchIndex:
 
     def _signature(self) -> str:
         settings = (INDEX_FORMAT, self.field_weights, self.field_lengths, BM25_K1, BM25_B,
-                    sorted(STOPWORDS), sorted(IRREGULAR_FORMS.items()))  # fmt: skip
+                    sorted(STOPWORDS), sorted(IRREGULAR_FORMS.items()), self.entities.groups)  # fmt: skip
         return hashlib.sha256(repr(settings).encode()).hexdigest()
 
     def _title_weight(self, brief_id: str) -> float:

@@ -17,6 +17,7 @@ __all__ = ["Settings", "default_store_path"]
 STORE_VARIABLE = "BRIEFBOT_STORE"
 SEED_VARIABLE = "BRIEFBOT_SEED_SAMPLES"
 EDITOR_VARIABLE = "BRIEFBOT_EDITOR"
+ENTITIES_VARIABLE = "BRIEFBOT_ENTITIES"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -28,6 +29,7 @@ class Settings:
     store: Path
     seed_samples: bool = True
     editor: str | None = None
+    entities: Path | None = None
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str], *, store: Path | None = None) -> Settings:
@@ -36,6 +38,7 @@ class Settings:
             store=store or Path(environ.get(STORE_VARIABLE) or default_store_path(environ)).expanduser(),
             seed_samples=_flag(environ, SEED_VARIABLE, default=True),
             editor=environ.get(EDITOR_VARIABLE) or None,
+            entities=Path(environ[ENTITIES_VARIABLE]).expanduser() if environ.get(ENTITIES_VARIABLE) else None,
         )
 
 
