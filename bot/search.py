@@ -4,8 +4,8 @@ Ranking is BM25F: each field's term counts are weighted (title and aliases
 count more than the body) and length-normalised against a fixed reference
 length, so a push re-indexes one brief without touching the others. The best
 candidates are then boosted by how much of their title the question covers. A
-question only visits the postings of its own terms; words too
-common to discriminate only score briefs that rarer words already found.
+question only visits the postings of its own terms; words too common to
+discriminate only score briefs that rarer words already found.
 """
 
 from __future__ import annotations
