@@ -17,7 +17,7 @@ from bot.briefs import Brief, Source
 from bot.search import Hit, Query
 from bot.store import Version
 
-__all__ = ["Answer", "Choice", "Freshness", "Outcome", "answer_to_json", "decide"]
+__all__ = ["Answer", "Choice", "Freshness", "Outcome", "answer_to_json", "answer_with", "decide"]
 
 MIN_CONFIDENCE = 0.18
 """Below this share of the best possible score, no brief fits (set for at most 5% false no-match on dev)."""
@@ -131,14 +131,24 @@ def decide(query: Query, ranked: Sequence[tuple[Hit, Version]], now: datetime) -
             corrections=query.corrections,
         )
     hit, version = ranked[pick]
+    others = tuple(c for i, c in enumerate(choices) if i != pick and c.score >= hit.score * ALTERNATIVE_RATIO)
+    return answer_with(version, query.text, now, hit.score, others[:MAX_ALTERNATIVES], query.corrections)
+
+
+def answer_with(
+    version: Version,
+    query: str,
+    now: datetime,
+    score: float = 0.0,
+    alternatives: tuple[Choice, ...] = (),
+    corrections: tuple[tuple[str, str], ...] = (),
+) -> Answer:
+    """An answer carrying one brief version, with where it comes from and how fresh it is."""
     brief = version.brief
     freshness = Freshness(
         version.number, brief.updated, brief.editor or version.editor, brief.desk, brief.stale_at(now), brief.review_by
     )
-    others = tuple(c for i, c in enumerate(choices) if i != pick and c.score >= hit.score * ALTERNATIVE_RATIO)
-    return Answer(
-        query.text, Outcome.ANSWER, now, brief, freshness, hit.score, others[:MAX_ALTERNATIVES], query.corrections
-    )
+    return Answer(query, Outcome.ANSWER, now, brief, freshness, score, alternatives, corrections)
 
 
 def answer_to_json(answer: Answer) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.answers import Answer, Outcome, decide
+from bot.answers import Answer, Outcome, answer_with, decide
 from bot.briefs import Brief, load_brief_files
 from bot.entities import Entities, load_entities
 from bot.errors import UnknownBrief
@@ -123,6 +123,10 @@ class Newsroom:
                 LoggedQuestion(query.text, asker.name, now, tuple(c.brief_id for c in answer.alternatives))
             )
         return answer
+
+    def answer_brief(self, brief_id: str, asker: Asker, query: str = "") -> Answer:
+        """The answer for one chosen brief (a reporter picked it from choices or suggestions)."""
+        return answer_with(self.show(brief_id, asker), query, self._clock())
 
     def briefs(self, asker: Asker) -> list[Version]:
         """The latest version of every brief the asker may see, most recently updated first."""

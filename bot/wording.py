@@ -16,6 +16,7 @@ __all__ = [
     "HELP",
     "NO_MATCH",
     "NO_MATCH_SUGGESTIONS",
+    "clip",
     "freshness_line",
     "stale_warning",
 ]
@@ -32,6 +33,22 @@ AMBIGUOUS = "More than one brief fits \u201c{query}\u201d. Which did you mean?"
 ALTERNATIVES = "Also relevant:"
 APOLOGY = "Sorry, something went wrong on our side and I couldn't answer. The error has been logged."
 STALE = "\u26a0 Past its review date ({review_by}): check with the {who} before relying on it."
+
+
+ELLIPSIS = "\u2026"
+
+
+def clip(text: str, limit: int) -> str:
+    """The text cut to at most ``limit`` characters, at a word boundary where one is near, ending in an ellipsis."""
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return ELLIPSIS[:limit]
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip() + ELLIPSIS
 
 
 def freshness_line(freshness: Freshness, now: datetime) -> str:

@@ -56,6 +56,21 @@ def test_reporters_cannot_list_show_or_read_history_of_hidden_briefs(newsroom: N
             newsroom.history(brief_id, REPORTER)
 
 
+def test_a_chosen_brief_is_answered_with_its_provenance_and_hidden_ones_are_refused(newsroom: Newsroom) -> None:
+    """Picking a brief from choices answers with its latest version; a reporter cannot pick a hidden one."""
+    answer = newsroom.answer_brief("kremlin-open-to-putin-trump-meeting", REPORTER, "kremlin")
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.brief is not None
+    assert answer.brief.id == "kremlin-open-to-putin-trump-meeting"
+    assert answer.freshness is not None
+    assert answer.freshness.version == 1
+    assert answer.query == "kremlin"
+    for brief_id in (DRAFT, EMBARGOED, "no-such-brief"):
+        with pytest.raises(UnknownBrief):
+            newsroom.answer_brief(brief_id, REPORTER)
+    assert newsroom.answer_brief(DRAFT, EDITOR).brief is not None
+
+
 def test_editors_see_drafts_and_embargoed_briefs(newsroom: Newsroom) -> None:
     """An editor asking with editor rights gets the draft, and sees every brief listed."""
     answer = newsroom.ask("humanitarian pauses in Darfur", EDITOR)
