@@ -33,7 +33,8 @@ __all__ = [
 ]
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-MAX_ID_LENGTH = 120
+MAX_ID_LENGTH = 80
+"""Ids travel inside chat buttons: Discord allows 100 characters of custom id, room for a short action prefix."""
 MAX_SUMMARY_SENTENCES = 3
 REQUIRED_FIELDS = ("id", "title", "summary", "updated")
 OPTIONAL_FIELDS = (

@@ -233,20 +233,20 @@ def test_wrongly_typed_field_is_refused(tmp_path: Path, fields: dict[str, str], 
         pytest.param("../etc", id="path"),
         pytest.param("-city-budget", id="leading-hyphen"),
         pytest.param("city--budget", id="double-hyphen"),
-        pytest.param("a" * 121, id="too-long"),
+        pytest.param("a" * 81, id="too-long"),
         pytest.param("2026", id="number"),
     ],
 )
 def test_bad_id_is_refused(tmp_path: Path, bad_id: str) -> None:
     """An id that is not a short lowercase slug is refused, saying what a good id looks like."""
     path, error = _refusal(tmp_path, _front(id=bad_id))
-    _assert_names(error, path, "id", "a slug of a-z, 0-9 and single hyphens, at most 120 characters", "found ")
+    _assert_names(error, path, "id", "a slug of a-z, 0-9 and single hyphens, at most 80 characters", "found ")
 
 
 def test_id_of_exactly_the_maximum_length_is_accepted() -> None:
-    """An id of exactly 120 characters is still a good id."""
-    brief = parse_brief(_front(id="a" * 120), "long.md").brief
-    assert brief.id == "a" * 120
+    """An id of exactly 80 characters is still a good id."""
+    brief = parse_brief(_front(id="a" * 80), "long.md").brief
+    assert brief.id == "a" * 80
 
 
 @pytest.mark.parametrize(
