@@ -6,9 +6,11 @@ error is caught in one place and printed as a clear message with exit status 1.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import getpass
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -19,6 +21,8 @@ import click
 from dotenv import dotenv_values
 
 from adapters.console import render_answer, render_version, run_chat
+from adapters.serve import Surface, serve
+from adapters.slack_app import SlackSettings, SlackSurface
 from bot.answers import answer_to_json
 from bot.briefs import brief_to_markdown
 from bot.errors import BriefbotError
@@ -28,6 +32,9 @@ from bot.settings import Settings
 __all__ = ["main"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+PLATFORMS = ("slack", "discord")
+PLATFORM_TOKENS = {"slack": "SLACK_BOT_TOKEN", "discord": "DISCORD_TOKEN"}
 
 
 def _reports_errors(command: F) -> F:
@@ -47,8 +54,9 @@ def _reports_errors(command: F) -> F:
 class _Context:
     """What every subcommand needs: the settings, and the newsroom opened on first use."""
 
-    def __init__(self, settings: Settings, editor: str) -> None:
+    def __init__(self, settings: Settings, editor: str, environ: dict[str, str]) -> None:
         self.settings = settings
+        self.environ = environ
         self.editor = editor
         self._newsroom: Newsroom | None = None
 
@@ -72,7 +80,7 @@ def cli(ctx: click.Context, store: Path | None, editor: str | None) -> None:
     """briefbot: the newsroom's curated briefs, answered in chat and at the terminal."""
     environ = {**{k: v for k, v in dotenv_values(".env").items() if v is not None}, **os.environ}
     settings = Settings.from_environ(environ, store=store)
-    ctx.obj = _Context(settings, editor or settings.editor or getpass.getuser())
+    ctx.obj = _Context(settings, editor or settings.editor or getpass.getuser(), environ)
 
 
 @cli.command("import")
@@ -175,6 +183,25 @@ def gaps(context: _Context) -> None:
 def chat(context: _Context) -> None:
     """Ask questions at a prompt (the console adapter)."""
     run_chat(context.newsroom, Asker(context.editor), read=input, write=click.echo)
+
+
+@cli.command("serve")
+@click.argument("platforms", nargs=-1, type=click.Choice(PLATFORMS))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address for the HTTP server.")
+@click.option("--port", default=3000, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+@pass_context
+@_reports_errors
+def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int) -> None:
+    """Answer on Slack and Discord (default: every platform configured) until stopped."""
+    environ = context.environ
+    chosen = platforms or tuple(p for p in PLATFORMS if environ.get(PLATFORM_TOKENS[p]))
+    if not chosen:
+        raise click.UsageError(f"name a platform ({', '.join(PLATFORMS)}) or set its token in the environment or .env")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    surfaces: list[Surface] = []
+    if "slack" in chosen:
+        surfaces.append(SlackSurface(context.newsroom, SlackSettings.from_environ(environ)))
+    asyncio.run(serve(surfaces, host, port, on_ready=functools.partial(click.echo, err=False)))
 
 
 def main() -> None:

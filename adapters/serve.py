@@ -76,7 +76,8 @@ async def serve(
         for surface in surfaces:
             await surface.start()
             started.append(surface)
-        on_ready(f"briefbot serving {', '.join(s.name for s in surfaces) or 'the HTTP API'} on http://{host}:{port}")
+        bound_host, bound_port = runner.addresses[0][:2]
+        on_ready(f"briefbot serving {', '.join(s.name for s in surfaces)} on http://{bound_host}:{bound_port}")
         await stopping.wait()
     finally:
         for surface in reversed(started):

@@ -1,0 +1,316 @@
+"""The Slack adapter: ``/brief``, mentions, DMs and buttons on slack-bolt, translated to and from the core.
+
+The slash command is answered inside its ack (the core answers in
+milliseconds), so the reply is in Slack's HTTP response. Mentions are answered
+in a thread and DMs in the DM, through the Web API. Buttons answer through the
+response URL. Every Web API and response URL call is retried on rate limits,
+server errors and timeouts, and its failure is logged, never raised.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack_render import (
+    ACTION_FULL,
+    ACTION_SHARE,
+    ACTION_SHOW,
+    SlackMessage,
+    answer_message,
+    full_brief_messages,
+    help_message,
+    notice_message,
+    parse_button_value,
+)
+from bot import wording
+from bot.errors import BriefbotError, SettingsError
+from bot.newsroom import Asker, Newsroom
+
+__all__ = ["COMMAND", "DEFAULT_API_URL", "EVENTS_PATH", "SlackSettings", "SlackSurface", "build_app", "plain_question"]
+
+log = logging.getLogger("briefbot.slack")
+
+DEFAULT_API_URL = "https://slack.com/api/"
+EVENTS_PATH = "/slack/events"
+COMMAND = "/brief"
+HELP_WORDS = frozenset({"", "help", "?"})
+
+HTTP_TIMEOUT = 5.0
+"""Seconds before a Web API or response URL call is abandoned (and retried)."""
+
+MAX_RETRIES = 3
+"""Retries for one call on a rate limit (after Retry-After), a 5xx answer, or a connection error or timeout."""
+
+TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+
+SEEN_EVENTS = 10_000
+KEEP_SECONDS = 3600.0
+"""Slack retries an event for about five minutes; ids are remembered for an hour, at most this many."""
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    """How to reach Slack: tokens, the signing secret, and the Web API's address."""
+
+    bot_token: str
+    signing_secret: str | None = None
+    app_token: str | None = None
+    api_url: str = DEFAULT_API_URL
+
+    @property
+    def socket_mode(self) -> bool:
+        """Whether to connect over Socket Mode (an app token is set) instead of taking HTTP requests."""
+        return self.app_token is not None
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> SlackSettings:
+        """Settings from ``SLACK_BOT_TOKEN``, ``SLACK_SIGNING_SECRET``, ``SLACK_APP_TOKEN`` and ``SLACK_API_URL``."""
+        bot_token = environ.get("SLACK_BOT_TOKEN", "").strip()
+        if not bot_token:
+            raise SettingsError("SLACK_BOT_TOKEN: the bot's token (xoxb-...) is needed to serve Slack")
+        app_token = environ.get("SLACK_APP_TOKEN", "").strip() or None
+        secret = environ.get("SLACK_SIGNING_SECRET", "").strip() or None
+        if app_token is None and secret is None:
+            raise SettingsError(
+                "SLACK_SIGNING_SECRET: needed to verify Slack's HTTP requests (or set SLACK_APP_TOKEN for Socket Mode)"
+            )
+        api_url = environ.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
+        if not api_url.startswith(("https://", "http://")):
+            raise SettingsError(f"SLACK_API_URL: expected an http(s) URL, found {api_url!r}")
+        # The Web API client joins method names onto the base URL, which must end in a slash.
+        return cls(bot_token, secret, app_token, api_url.rstrip("/") + "/")
+
+
+class _GatewayErrorRetryHandler(AsyncServerErrorRetryHandler):
+    """Also retries 502 and 504, which a proxy in front of Slack (or of a response URL) answers when overloaded."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and response.status_code in TRANSIENT_STATUSES
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """Retry on rate limits (honouring Retry-After), server errors, and connection errors or timeouts."""
+    return [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=MAX_RETRIES),
+        _GatewayErrorRetryHandler(max_retry_count=MAX_RETRIES),
+        AsyncConnectionErrorRetryHandler(max_retry_count=MAX_RETRIES),
+    ]
+
+
+def plain_question(text: str) -> str:
+    """A question as the reporter typed it: Slack's mentions, channel links and link markup undone."""
+    text = re.sub(r"<[@!][^>]*>", " ", text)  # user mentions (the bot's own), <!here> and friends
+    text = re.sub(r"<#[A-Z0-9]+\|([^>]*)>", r"#\1", text)
+    text = re.sub(r"<([^>|]+)\|([^>]*)>", r"\2", text)
+    text = re.sub(r"<([^>]+)>", r"\1", text)
+    return " ".join(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").split())
+
+
+class _SeenEvents:
+    """Event ids answered lately, so a retried or repeated delivery gets no second reply."""
+
+    def __init__(self) -> None:
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def first_time(self, event_id: str) -> bool:
+        now = time.monotonic()
+        while self._seen and (len(self._seen) >= SEEN_EVENTS or next(iter(self._seen.values())) < now - KEEP_SECONDS):
+            self._seen.popitem(last=False)
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = now
+        return True
+
+
+def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
+    """The Bolt app: ``/brief``, mentions, DMs and the answer buttons, over one newsroom."""
+    client = AsyncWebClient(
+        token=settings.bot_token, base_url=settings.api_url, timeout=int(HTTP_TIMEOUT), retry_handlers=retry_handlers()
+    )
+    app = AsyncApp(client=client, signing_secret=settings.signing_secret or "", name="briefbot")
+    seen = _SeenEvents()
+
+    @app.middleware
+    async def answer_each_event_once(body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]) -> Any:
+        event_id = body.get("event_id")
+        if isinstance(event_id, str) and not seen.first_time(event_id):
+            log.info("event %s delivered again; already answered", event_id)
+            return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
+        return await next()
+
+    @app.command(COMMAND)
+    async def brief_command(ack: Any, command: dict[str, Any]) -> None:
+        question = plain_question(command.get("text", ""))
+        asker = _asker(command.get("user_id"))
+        if question.lower() in HELP_WORDS:
+            message = help_message()
+        else:
+            message = _answer(lambda: answer_message(newsroom.ask(question, asker), shareable=True))
+        await ack(response_type="ephemeral", **message.payload())
+
+    @app.event("app_mention")
+    async def mention(event: dict[str, Any]) -> None:
+        await _reply_in_conversation(event, thread=True)
+
+    @app.event("message")
+    async def direct_message(event: dict[str, Any]) -> None:
+        # Only plain messages a person typed in a DM: not edits, joins, or other bots.
+        if event.get("channel_type") == "im" and not event.get("subtype") and not event.get("bot_id"):
+            await _reply_in_conversation(event, thread=False)
+
+    async def _reply_in_conversation(event: dict[str, Any], *, thread: bool) -> None:
+        question = plain_question(event.get("text", ""))
+        asker = _asker(event.get("user"))
+        if question.lower() in HELP_WORDS:
+            message = help_message()
+        else:
+            message = _answer(lambda: answer_message(newsroom.ask(question, asker)))
+        thread_ts = (event.get("thread_ts") or event.get("ts")) if thread else None
+        try:
+            await client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, **message.payload())
+        except SlackApiError as error:
+            log.error("could not answer in %s: %s", event.get("channel"), error.response.get("error"))
+
+    @app.action(re.compile(f"^{ACTION_SHOW}"))
+    async def show_choice(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        value = parse_button_value(action.get("value", ""))
+        asker = _asker(body.get("user", {}).get("id"))
+        if value is None:
+            return
+        message = _answer(lambda: answer_message(newsroom.answer_brief(value.brief_id, asker, value.query)))
+        ephemeral = bool(body.get("container", {}).get("is_ephemeral"))
+        # An ephemeral reply is replaced by the chosen brief; a public one stays, and the choice goes to the clicker.
+        await _respond(body, message, response_type="ephemeral", replace_original=ephemeral)
+
+    @app.action(ACTION_SHARE)
+    async def share(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        value = parse_button_value(action.get("value", ""))
+        user = body.get("user", {})
+        if value is None:
+            return
+        name = user.get("name") or user.get("username") or "a colleague"
+        try:
+            answer = newsroom.answer_brief(value.brief_id, _asker(user.get("id")), value.query)
+        except BriefbotError as error:
+            await _respond(body, notice_message(str(error)), response_type="ephemeral", replace_original=False)
+            return
+        message = answer_message(answer, shared_by=name)
+        await _respond(body, message, response_type="in_channel", replace_original=False)
+
+    @app.action(ACTION_FULL)
+    async def full_brief(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        value = parse_button_value(action.get("value", ""))
+        if value is None:
+            return
+        try:
+            messages = full_brief_messages(newsroom.show(value.brief_id, _asker(body.get("user", {}).get("id"))))
+        except BriefbotError as error:
+            messages = [notice_message(str(error))]
+        for message in messages:
+            await _respond(body, message, response_type="ephemeral", replace_original=False)
+
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        log.error("unhandled error in a Slack listener (%s)", body.get("type"), exc_info=error)
+
+    return app
+
+
+def _asker(user_id: object) -> Asker:
+    return Asker(f"slack:{user_id}" if isinstance(user_id, str) and user_id else "slack:unknown")
+
+
+def _answer(render: Callable[[], SlackMessage]) -> SlackMessage:
+    """Render an answer; the core's errors are explained, anything else is logged and apologised for."""
+    try:
+        return render()
+    except BriefbotError as error:
+        return notice_message(str(error))
+    except Exception:
+        log.exception("answering failed")
+        return notice_message(wording.APOLOGY)
+
+
+async def _respond(body: dict[str, Any], message: SlackMessage, *, response_type: str, replace_original: bool) -> None:
+    """Post to the interaction's response URL, retrying where retrying is right; failures are logged."""
+    url = body.get("response_url")
+    if not isinstance(url, str):
+        log.error("no response URL on a %s interaction", body.get("type"))
+        return
+    webhook = AsyncWebhookClient(url, timeout=int(HTTP_TIMEOUT), retry_handlers=retry_handlers())
+    payload = {**message.payload(), "response_type": response_type, "replace_original": replace_original}
+    try:
+        response = await webhook.send_dict(payload)
+    except Exception:
+        log.exception("posting to the response URL failed")
+        return
+    if response.status_code != 200:
+        log.error("the response URL answered %s: %s", response.status_code, response.body)
+
+
+class SlackSurface:
+    """Slack as a surface of ``briefbot serve``: HTTP requests at ``/slack/events``, or Socket Mode."""
+
+    name = "slack"
+
+    def __init__(self, newsroom: Newsroom, settings: SlackSettings) -> None:
+        self.settings = settings
+        self.app = build_app(newsroom, settings)
+        self._socket: AsyncSocketModeHandler | None = None
+
+    def routes(self) -> Sequence[web.RouteDef]:
+        """The events endpoint, in HTTP mode; nothing in Socket Mode."""
+        if self.settings.socket_mode:
+            return []
+
+        async def events(request: web.Request) -> web.Response:
+            bolt_request: AsyncBoltRequest = await to_bolt_request(request)
+            return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+        return [web.post(EVENTS_PATH, events)]
+
+    async def start(self) -> None:
+        """Open the Socket Mode connection when configured; HTTP mode needs nothing more."""
+        if self.settings.socket_mode:
+            web_client = AsyncWebClient(base_url=self.settings.api_url, retry_handlers=retry_handlers())
+            self._socket = AsyncSocketModeHandler(self.app, self.settings.app_token, web_client=web_client)
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt
+
+    async def stop(self) -> None:
+        """Close the Socket Mode connection, if open."""
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt

@@ -1,0 +1,97 @@
+"""``briefbot serve`` as reporters meet it: the installed command serving Slack on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fake_slack import SECRET, FakeSlack, signed_headers, slash_body
+from slack_sdk.models.blocks import Block
+from test_cli import BRIEFBOT, run
+
+READY = "briefbot serving "
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    stand_in = FakeSlack()
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path, fake: FakeSlack) -> Iterator[str]:
+    """``briefbot serve slack --port 0`` running against the Slack stand-in; yields its base URL."""
+    env = {
+        **os.environ,
+        "BRIEFBOT_STORE": str(tmp_path / "store"),
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.api_url,
+    }
+    log = tmp_path / "serve.log"
+    with (
+        log.open("w") as stderr,
+        subprocess.Popen(
+            [BRIEFBOT, "serve", "slack", "--host", "127.0.0.1", "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+        ) as process,
+    ):
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        try:
+            assert line.startswith(READY), (line, log.read_text())
+            yield line.split(" on ", 1)[1].strip()
+        finally:
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=10) == 0, log.read_text()
+
+
+def _post(url: str, body: str, headers: dict[str, str]) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_serve_slack_answers_a_signed_brief_command_in_the_ack_and_refuses_forgeries(
+    server: str, fake: FakeSlack
+) -> None:
+    """A signed ``/brief latest Kremlin stance on a Trump meeting`` gets the Kremlin brief in Block Kit in the
+    HTTP response; the same request forged gets 401."""
+    body = slash_body("latest Kremlin stance on a Trump meeting", fake.response_url())
+    status, reply = _post(server + "/slack/events", body, signed_headers(body))
+    assert status == 200
+    message = json.loads(reply)
+    assert message["response_type"] == "ephemeral"
+    assert message["blocks"][0]["text"]["text"] == "Kremlin says it remains open to a Putin-Trump meeting"
+    for block in message["blocks"]:
+        Block.parse(block).to_dict()  # type: ignore[union-attr]
+    status, reply = _post(server + "/slack/events", body, signed_headers(body, secret="forged"))
+    assert status == 401
+    assert "Kremlin" not in reply
+    with urllib.request.urlopen(server + "/healthz", timeout=10) as response:
+        assert json.loads(response.read()) == {"ok": True, "surfaces": ["slack"]}
+
+
+def test_serve_without_a_platform_or_its_settings_says_what_to_set(tmp_path: Path) -> None:
+    """``briefbot serve`` with nothing configured, or Slack without a signing secret, exits with what is missing."""
+    result = run(tmp_path / "store", "serve")
+    assert result.returncode == 2
+    assert "name a platform (slack, discord)" in result.stderr
+    result = run(tmp_path / "store", "serve", "slack", env={"SLACK_BOT_TOKEN": "xoxb-1"})
+    assert result.returncode == 1
+    assert "SLACK_SIGNING_SECRET" in result.stderr
