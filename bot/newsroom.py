@@ -9,22 +9,26 @@ the store's change journal when another process writes.
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.answers import Answer, Outcome, answer_with, decide
 from bot.briefs import Brief, load_brief_files
+from bot.changes import Changes, compare
 from bot.entities import Entities, load_entities
 from bot.errors import UnknownBrief
 from bot.search import SearchIndex
 from bot.settings import Settings
 from bot.store import LoggedQuestion, Pushed, TinyStore, Version
 
-__all__ = ["Asker", "Gap", "ImportReport", "Newsroom", "open_newsroom", "sample_briefs_path"]
+__all__ = ["Asker", "Gap", "ImportReport", "Newsroom", "Update", "open_newsroom", "sample_briefs_path"]
+
+log = logging.getLogger("briefbot.newsroom")
 
 SEARCH_DEPTH = 20
 """How many ranked briefs a question considers before visibility filtering."""
@@ -59,6 +63,18 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
+class Update:
+    """A new published version of a brief, as its followers are told: what it is, and what changed."""
+
+    version: Version
+    previous: Version | None
+    changes: Changes
+
+
+Listener = Callable[[Update], None]
+
+
+@dataclass(frozen=True)
 class Gap:
     """A question nobody had a brief for, with how often and how lately it was asked."""
 
@@ -84,6 +100,7 @@ class Newsroom:
         self._lock = threading.RLock()
         self._latest: dict[str, Version] = {}
         self._index = SearchIndex(entities=entities)
+        self._listeners: list[Listener] = []
         # Loading makes millions of objects that live as long as the process: collecting garbage
         # meanwhile only slows the start, and once frozen they are no longer re-scanned by every
         # full collection, which would pause answers for many milliseconds at 10,000 briefs.
@@ -162,6 +179,42 @@ class Newsroom:
             self._remember(pushed.version)
         return pushed
 
+    def revert(self, brief_id: str, number: int, *, editor: str, channel: str) -> Pushed:
+        """A new version whose content is version ``number``'s, updated now by ``editor``."""
+        with self._lock:
+            current = self.store.get(brief_id)
+            old = self.store.get(brief_id, number).brief
+            brief = replace(old, updated=self._clock(), editor=editor)
+            return self.push(brief, editor=editor, channel=channel, expected_version=current.number)
+
+    # following
+
+    def follow(self, brief_id: str, channel: str, asker: Asker) -> bool:
+        """Have ``channel`` told about every new published version of a brief the asker may see."""
+        self.show(brief_id, asker)
+        return self.store.follow(brief_id, channel)
+
+    def unfollow(self, brief_id: str, channel: str) -> bool:
+        """Stop telling ``channel`` about a brief; False when it was not following it."""
+        return self.store.unfollow(brief_id, channel)
+
+    def following(self, channel: str) -> list[str]:
+        """The briefs ``channel`` follows."""
+        return self.store.following(channel)
+
+    def followers(self, brief_id: str) -> list[str]:
+        """The channels following a brief."""
+        return self.store.followers(brief_id)
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener`` with every new version reporters may see, whichever process wrote it."""
+        self._listeners.append(listener)
+
+    def refresh(self) -> None:
+        """Take in what other processes wrote to the store (answers do this too; a server also does it on a timer)."""
+        with self._lock:
+            self._sync()
+
     def import_paths(self, paths: Iterable[Path], *, editor: str, channel: str = "cli") -> ImportReport:
         """Import brief files and folders all or nothing: one bad file and nothing is stored."""
         loaded = load_brief_files(paths)
@@ -189,8 +242,22 @@ class Newsroom:
     # internals
 
     def _remember(self, version: Version) -> None:
+        previous = self._latest.get(version.brief.id)
         self._latest[version.brief.id] = version
         self._index.put(version.brief)
+        if self._listeners and (previous is None or previous.number != version.number):
+            self._announce(version, previous)
+
+    def _announce(self, version: Version, previous: Version | None) -> None:
+        """Tell listeners about a new version, unless reporters may not see it (a draft, or still embargoed)."""
+        if not version.brief.visible_at(self._clock()):
+            return
+        update = Update(version, previous, compare(previous.brief if previous else None, version.brief))
+        for listener in self._listeners:
+            try:
+                listener(update)
+            except Exception:
+                log.exception("a listener failed on %s v%s", version.brief.id, version.number)
 
     def _resume(self) -> bool:
         """Start from the store's snapshot if it has a usable one, reading only briefs changed since."""

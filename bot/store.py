@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from filelock import FileLock
-from tinydb import TinyDB
+from tinydb import Query, TinyDB
 from tinydb.storages import MemoryStorage, Storage
 
 from bot.briefs import ID_PATTERN, Brief, Source, Status
@@ -38,6 +38,7 @@ JOURNAL_FILE = "changes.jsonl"
 QUESTIONS_FILE = "questions.jsonl"
 LOCK_FILE = ".lock"
 SNAPSHOT_FILE = "snapshot.bin"
+FOLLOWS_FILE = "follows.json"
 SNAPSHOT_FORMAT = 1
 MTIME_SLACK_NS = 100_000_000
 """Shards changed this close before a snapshot was taken are read again, whatever the clock's granularity."""
@@ -122,6 +123,7 @@ class TinyStore:
         self._thread_lock = threading.RLock()
         self._memory: dict[str, TinyDB] = {}
         self._memory_questions: list[LoggedQuestion] = []
+        self._memory_follows = TinyDB(storage=MemoryStorage)
         self._journal_seen = 0
         if root is not None:
             (root / SHARD_DIR).mkdir(parents=True, exist_ok=True)
@@ -277,6 +279,31 @@ class TinyStore:
                 changed.add(json.loads(line)["id"])
         return changed
 
+    # channels following briefs
+
+    def follow(self, brief_id: str, channel: str) -> bool:
+        """Record that ``channel`` follows a brief; False when it already did."""
+        with self._locked(), self._follows() as db:
+            if db.contains(_FOLLOW.fragment({"brief": brief_id, "channel": channel})):
+                return False
+            db.insert({"brief": brief_id, "channel": channel})
+            return True
+
+    def unfollow(self, brief_id: str, channel: str) -> bool:
+        """Stop ``channel`` following a brief; False when it was not following it."""
+        with self._locked(), self._follows() as db:
+            return bool(db.remove(_FOLLOW.fragment({"brief": brief_id, "channel": channel})))
+
+    def followers(self, brief_id: str) -> list[str]:
+        """The channels following a brief, sorted."""
+        with self._follows() as db:
+            return sorted(record["channel"] for record in db.search(_FOLLOW.brief == brief_id))
+
+    def following(self, channel: str) -> list[str]:
+        """The ids of the briefs ``channel`` follows, sorted."""
+        with self._follows() as db:
+            return sorted(record["brief"] for record in db.search(_FOLLOW.channel == channel))
+
     # the questions editors should see
 
     def log_question(self, question: LoggedQuestion) -> None:
@@ -335,6 +362,17 @@ class TinyStore:
         finally:
             db.close()
 
+    @contextlib.contextmanager
+    def _follows(self) -> Iterator[TinyDB]:
+        if self.root is None:
+            yield self._memory_follows
+            return
+        db = TinyDB(self.root / FOLLOWS_FILE, storage=AtomicJSONStorage)
+        try:
+            yield db
+        finally:
+            db.close()
+
     def _records(self, brief_id: str) -> list[dict[str, Any]]:
         if not ID_PATTERN.fullmatch(brief_id):
             return []
@@ -352,6 +390,9 @@ class TinyStore:
         _append_line(path, lines)
         if was_current:
             self._journal_seen = _size(path)
+
+
+_FOLLOW = Query()
 
 
 def _version_to_record(version: Version) -> dict[str, Any]:

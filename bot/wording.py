@@ -7,18 +7,28 @@ from datetime import datetime
 import humanize
 
 from bot.answers import Answer, Freshness
+from bot.changes import Changes
 
 __all__ = [
+    "ALREADY_FOLLOWING",
     "ALTERNATIVES",
     "AMBIGUOUS",
     "APOLOGY",
     "EMPTY_QUESTION",
+    "FOLLOWING",
+    "FOLLOWS_LIST",
+    "FOLLOWS_NONE",
     "HELP",
+    "NOT_FOLLOWING",
     "NO_MATCH",
     "NO_MATCH_SUGGESTIONS",
+    "UNFOLLOWED",
+    "UPDATED",
     "clip",
+    "describe_changes",
     "freshness_line",
     "stale_warning",
+    "update_line",
 ]
 
 HELP = (
@@ -49,6 +59,37 @@ def clip(text: str, limit: int) -> str:
     if space > limit * 0.6:
         cut = cut[:space]
     return cut.rstrip() + ELLIPSIS
+
+
+UPDATED = "Updated: {title} (v{version}{desk}) - {what}"
+FOLLOWING = "This channel now follows \u201c{title}\u201d ({brief_id}): each new version will be announced here."
+ALREADY_FOLLOWING = "This channel already follows \u201c{title}\u201d ({brief_id})."
+UNFOLLOWED = "This channel no longer follows {brief_id}."
+NOT_FOLLOWING = "This channel was not following {brief_id}."
+FOLLOWS_NONE = "This channel follows no briefs. Follow one with: follow ID"
+FOLLOWS_LIST = "This channel follows:"
+
+
+def describe_changes(changes: Changes) -> str:
+    """What changed, in one line: "bottom line and sources changed; key point added: ...; removed: ..."."""
+    parts = []
+    if changes.fields:
+        names = list(changes.fields)
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        parts.append(joined if changes.fields == ("new brief",) else f"{joined} changed")
+    for label, points in (("added", changes.points_added), ("removed", changes.points_removed)):
+        if points:
+            plural = "s" if len(points) > 1 else ""
+            parts.append(f"key point{plural} {label}: " + "; ".join(f"\u201c{p}\u201d" for p in points))
+    return "; ".join(parts) or "no visible change"
+
+
+def update_line(title: str, version: int, desk: str | None, changes: Changes) -> str:
+    """The message a following channel gets, e.g. "Updated: Fed holds rates (v4, Economy desk) - summary changed"."""
+    desk_name = _desk(desk)
+    return UPDATED.format(
+        title=title, version=version, desk=f", {desk_name}" if desk_name else "", what=describe_changes(changes)
+    )
 
 
 def freshness_line(freshness: Freshness, now: datetime) -> str:

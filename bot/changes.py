@@ -1,0 +1,56 @@
+"""Changes: what one version of a brief changed from another, as followers and the history are told it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.briefs import Brief
+
+__all__ = ["Changes", "compare"]
+
+FIELDS = (
+    ("title", "title"),
+    ("summary", "bottom line"),
+    ("status", "status"),
+    ("embargo_until", "embargo"),
+    ("review_by", "review date"),
+    ("desk", "desk"),
+    ("sources", "sources"),
+    ("tags", "tags"),
+    ("aliases", "aliases"),
+)
+"""Brief fields compared, with the name editors know them by; key points and the rest of the body are compared apart."""
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The fields a new version changed, and the key points it added and removed."""
+
+    fields: tuple[str, ...]
+    points_added: tuple[str, ...]
+    points_removed: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.points_added or self.points_removed)
+
+
+def compare(old: Brief | None, new: Brief) -> Changes:
+    """What ``new`` changed from ``old`` (everything is new when there is no old version)."""
+    if old is None:
+        return Changes(("new brief",), new.key_points, ())
+    fields = [name for attribute, name in FIELDS if getattr(old, attribute) != getattr(new, attribute)]
+    old_points, new_points = set(old.key_points), set(new.key_points)
+    added = tuple(p for p in new.key_points if p not in old_points)
+    removed = tuple(p for p in old.key_points if p not in new_points)
+    if old.key_points != new.key_points and not added and not removed:
+        fields.append("key point order")
+    if _without_key_points(old) != _without_key_points(new):
+        fields.append("body")
+    return Changes(tuple(fields), added, removed)
+
+
+def _without_key_points(brief: Brief) -> str:
+    body = brief.body
+    for point in brief.key_points:
+        body = body.replace(point, "", 1)
+    return body
