@@ -21,10 +21,12 @@ import click
 from dotenv import dotenv_values
 
 from adapters.console import render_answer, render_version, run_chat
+from adapters.http_api import ApiSettings, api_routes
+from adapters.pushing import LocalTarget, RemoteTarget, Target, record_based_on
 from adapters.serve import Surface, serve
 from adapters.slack_app import SlackSettings, SlackSurface
 from bot.answers import answer_to_json
-from bot.briefs import brief_to_markdown
+from bot.briefs import BRIEF_SUFFIXES, brief_to_markdown, load_brief_files
 from bot.errors import BriefbotError
 from bot.newsroom import Asker, Newsroom, open_newsroom
 from bot.settings import Settings
@@ -145,7 +147,8 @@ def list_(context: _Context, show_all: bool) -> None:
 def show(context: _Context, brief_id: str, number: int | None, raw: bool) -> None:
     """Show one brief."""
     version = context.newsroom.show(brief_id, Asker(context.editor, is_editor=True), number)
-    click.echo(brief_to_markdown(version.brief) if raw else render_version(version, context.newsroom.now()), nl=False)
+    text = brief_to_markdown(version.brief, version.number) if raw else render_version(version, context.newsroom.now())
+    click.echo(text, nl=False)
 
 
 @cli.command()
@@ -185,6 +188,36 @@ def chat(context: _Context) -> None:
     run_chat(context.newsroom, Asker(context.editor), read=input, write=click.echo)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--to", "url", metavar="URL", help="A briefbot server to push to, instead of the local store.")
+@click.option("--token", metavar="TOKEN", help="Your editor's token for --to [env: BRIEFBOT_TOKEN].")
+@click.option("--force", is_flag=True, help="Overwrite briefs whose file names no base version.")
+@pass_context
+@_reports_errors
+def push(context: _Context, paths: tuple[Path, ...], url: str | None, token: str | None, force: bool) -> None:
+    """Push edited brief files as new versions, refusing any whose version is no longer the latest."""
+    loaded = load_brief_files(paths)  # every file checked before anything is pushed
+    if url is None:
+        target: Target = LocalTarget(context.newsroom, context.editor)
+    else:
+        token = token or context.environ.get("BRIEFBOT_TOKEN")
+        if not token:
+            raise click.UsageError("--to needs your editor's token: --token TOKEN or BRIEFBOT_TOKEN")
+        target = RemoteTarget(url, token)
+    refused = 0
+    with target:
+        for item in loaded:
+            outcome = target.push(item, force=force)
+            click.echo(outcome.message, err=not outcome.ok)
+            if outcome.ok and outcome.version is not None and item.origin.endswith(BRIEF_SUFFIXES):
+                record_based_on(Path(item.origin), outcome.version)
+            refused += not outcome.ok
+    if refused:
+        click.echo(f"briefbot: {refused} of {len(loaded)} not pushed", err=True)
+        sys.exit(1)
+
+
 @cli.command("serve")
 @click.argument("platforms", nargs=-1, type=click.Choice(PLATFORMS))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address for the HTTP server.")
@@ -192,16 +225,21 @@ def chat(context: _Context) -> None:
 @pass_context
 @_reports_errors
 def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int) -> None:
-    """Answer on Slack and Discord (default: every platform configured) until stopped."""
+    """Answer on Slack and Discord (default: every platform configured) and serve the editors' API until stopped."""
     environ = context.environ
+    api = ApiSettings.from_environ(environ)
     chosen = platforms or tuple(p for p in PLATFORMS if environ.get(PLATFORM_TOKENS[p]))
-    if not chosen:
-        raise click.UsageError(f"name a platform ({', '.join(PLATFORMS)}) or set its token in the environment or .env")
+    if not chosen and not api.tokens and not api.open_reads:
+        raise click.UsageError(
+            f"nothing to serve: name a platform ({', '.join(PLATFORMS)}) or set its token, or set BRIEFBOT_API_TOKENS"
+        )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    newsroom = context.newsroom
     surfaces: list[Surface] = []
     if "slack" in chosen:
-        surfaces.append(SlackSurface(context.newsroom, SlackSettings.from_environ(environ)))
-    asyncio.run(serve(surfaces, host, port, on_ready=functools.partial(click.echo, err=False)))
+        surfaces.append(SlackSurface(newsroom, SlackSettings.from_environ(environ)))
+    routes = api_routes(newsroom, api)
+    asyncio.run(serve(newsroom, surfaces, host, port, routes, on_ready=click.echo))
 
 
 def main() -> None:

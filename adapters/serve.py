@@ -1,13 +1,16 @@
-"""Serving: the chat surfaces and one HTTP server in a single asyncio process over one newsroom.
+"""Serving: the chat surfaces, the editors' API and follow notifications in one asyncio process over one newsroom.
 
 Each surface (Slack, Discord) is started here and stopped here; a surface that
-takes HTTP requests hands its routes to the shared server, which also answers
-``GET /healthz``.
+takes HTTP requests hands its routes to the shared server, which also serves
+the editors' API and ``GET /healthz``. The newsroom is refreshed on a timer,
+so versions written by other processes are picked up, and every new published
+version is announced to the channels that follow it, one message at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Callable, Sequence
@@ -15,18 +18,26 @@ from typing import Protocol
 
 from aiohttp import web
 
-__all__ = ["MAX_BODY_BYTES", "Surface", "serve", "start_http"]
+from adapters.http_api import error_middleware
+from bot import wording
+from bot.newsroom import Newsroom, Update
+
+__all__ = ["MAX_BODY_BYTES", "REFRESH_SECONDS", "Announcer", "Surface", "serve", "start_http"]
 
 log = logging.getLogger("briefbot.serve")
 
 MAX_BODY_BYTES = 1024 * 1024
 """The largest request body the server reads; larger ones are refused with 413."""
 
+REFRESH_SECONDS = 1.0
+"""How often the server looks for versions other processes wrote (one stat of the change journal)."""
+
 
 class Surface(Protocol):
     """A chat platform the bot answers on."""
 
     name: str
+    """Also the prefix of its channels in follows, as in ``slack:C0123``."""
 
     def routes(self) -> Sequence[web.RouteDef]:
         """The HTTP routes this surface serves on the shared server (none for gateway-only surfaces)."""
@@ -40,17 +51,60 @@ class Surface(Protocol):
         """Disconnect cleanly."""
         ...
 
+    async def notify(self, channel: str, text: str) -> None:
+        """Post ``text`` to a following channel (its id on this platform); failures are logged, not raised."""
+        ...
 
-async def start_http(surfaces: Sequence[Surface], host: str, port: int) -> web.AppRunner:
-    """Start the shared HTTP server with every surface's routes and ``/healthz``; returns its runner."""
-    app = web.Application(client_max_size=MAX_BODY_BYTES)
 
+class Announcer:
+    """Queues each new version's one-line update for every following channel and posts them in order."""
+
+    def __init__(self, newsroom: Newsroom, surfaces: Sequence[Surface]) -> None:
+        self._newsroom = newsroom
+        self._surfaces = {surface.name: surface for surface in surfaces}
+        self._queue: asyncio.Queue[tuple[Surface, str, str]] = asyncio.Queue()
+        self._loop = asyncio.get_running_loop()
+
+    def __call__(self, update: Update) -> None:
+        """The newsroom's listener: may be called from any thread."""
+        brief = update.version.brief
+        line = wording.update_line(brief.title, update.version.number, brief.desk, update.changes)
+        for follower in self._newsroom.followers(brief.id):
+            platform, _, channel = follower.partition(":")
+            surface = self._surfaces.get(platform)
+            if surface is None:
+                log.warning("%s follows %s, but %s is not served here", follower, brief.id, platform)
+                continue
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, (surface, channel, line))
+
+    async def run(self) -> None:
+        """Post queued updates until cancelled."""
+        while True:
+            surface, channel, line = await self._queue.get()
+            try:
+                await surface.notify(channel, line)
+            except Exception:
+                log.exception("announcing to %s:%s failed", surface.name, channel)
+            finally:
+                self._queue.task_done()
+
+    async def drain(self) -> None:
+        """Wait until every queued update has been posted (for a clean stop, and for tests)."""
+        await self._queue.join()
+
+
+async def start_http(
+    surfaces: Sequence[Surface], host: str, port: int, routes: Sequence[web.RouteDef] = ()
+) -> web.AppRunner:
+    """Start the shared HTTP server with every surface's routes, ``routes`` and ``/healthz``; returns its runner."""
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[error_middleware])
     names = [surface.name for surface in surfaces]
 
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"ok": True, "surfaces": names})
 
     app.router.add_get("/healthz", healthz)
+    app.add_routes(routes)
     for surface in surfaces:
         app.add_routes(surface.routes())
     runner = web.AppRunner(app, access_log=None)
@@ -59,14 +113,28 @@ async def start_http(surfaces: Sequence[Surface], host: str, port: int) -> web.A
     return runner
 
 
+async def _refresh(newsroom: Newsroom) -> None:
+    while True:
+        await asyncio.sleep(REFRESH_SECONDS)
+        try:
+            newsroom.refresh()
+        except Exception:
+            log.exception("reading the store's changes failed")
+
+
 async def serve(
+    newsroom: Newsroom,
     surfaces: Sequence[Surface],
     host: str,
     port: int,
+    routes: Sequence[web.RouteDef] = (),
     on_ready: Callable[[str], None] = print,
 ) -> None:
-    """Run the HTTP server and every surface until SIGINT or SIGTERM, then stop them all."""
-    runner = await start_http(surfaces, host, port)
+    """Run the HTTP server, every surface and the announcer until SIGINT or SIGTERM, then stop them all."""
+    runner = await start_http(surfaces, host, port, routes)
+    announcer = Announcer(newsroom, surfaces)
+    newsroom.subscribe(announcer)
+    background = [asyncio.create_task(announcer.run()), asyncio.create_task(_refresh(newsroom))]
     started: list[Surface] = []
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -77,9 +145,14 @@ async def serve(
             await surface.start()
             started.append(surface)
         bound_host, bound_port = runner.addresses[0][:2]
-        on_ready(f"briefbot serving {', '.join(s.name for s in surfaces)} on http://{bound_host}:{bound_port}")
+        served = ", ".join([s.name for s in surfaces] + (["the editors' API"] if routes else []))
+        on_ready(f"briefbot serving {served} on http://{bound_host}:{bound_port}")
         await stopping.wait()
     finally:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(announcer.drain(), timeout=5)
+        for task in background:
+            task.cancel()
         for surface in reversed(started):
             try:
                 await surface.stop()

@@ -303,6 +303,14 @@ class SlackSurface:
 
         return [web.post(EVENTS_PATH, events)]
 
+    async def notify(self, channel: str, text: str) -> None:
+        """Post an update to a following channel, escaped; Slack's errors are retried, then logged."""
+        message = notice_message(text)
+        try:
+            await self.app.client.chat_postMessage(channel=channel, **message.payload())
+        except SlackApiError as error:
+            log.error("could not post an update in %s: %s", channel, error.response.get("error"))
+
     async def start(self) -> None:
         """Open the Socket Mode connection when configured; HTTP mode needs nothing more."""
         if self.settings.socket_mode:

@@ -46,7 +46,9 @@ OPTIONAL_FIELDS = (
     "editor",
     "desk",
     "sources",
+    "version",
 )
+"""``version`` is not part of the brief: it is the version a file was based on, so a push can detect a lost edit."""
 BRIEF_SUFFIXES = (".md", ".markdown")
 KEY_POINT_HEADINGS = ("key points", "key facts", "what we know")
 
@@ -128,6 +130,8 @@ class LoadedBrief:
     brief: Brief
     origin: str
     warnings: tuple[str, ...] = field(default=())
+    based_on: int | None = None
+    """The version the file says it was edited from (its ``version`` field), if any."""
 
 
 def parse_brief(text: str, origin: str) -> LoadedBrief:
@@ -146,17 +150,15 @@ def parse_brief(text: str, origin: str) -> LoadedBrief:
         raise BriefError(origin, "front matter", f"valid YAML ({_yaml_problem(error)})") from None
     if not isinstance(data, dict):
         raise BriefError(origin, "front matter", "a YAML mapping of field: value", found=data)
-    brief, warnings = brief_from_mapping(data, origin, body=body.strip())
-    return LoadedBrief(brief, origin, warnings)
+    return brief_from_mapping(data, origin, body=body.strip())
 
 
-def brief_from_mapping(
-    data: Mapping[str, Any], origin: str, *, body: str | None = None
-) -> tuple[Brief, tuple[str, ...]]:
+def brief_from_mapping(data: Mapping[str, Any], origin: str, *, body: str | None = None) -> LoadedBrief:
     """Check a mapping of brief fields (front matter or JSON) and build a Brief.
 
     ``body`` comes from the Markdown part of a file; a JSON payload may carry
-    it as a ``body`` field instead. Returns the brief and its warnings.
+    it as a ``body`` field instead. Returns the brief, its warnings and the
+    version it was based on.
     """
     fields = dict(data)
     if body is None:
@@ -202,7 +204,10 @@ def brief_from_mapping(
         desk=_optional_str(fields.get("desk"), origin, "desk"),
         sources=_sources(fields.get("sources"), origin),
     )
-    return brief, warnings
+    based_on = fields.get("version")
+    if based_on is not None and (not isinstance(based_on, int) or isinstance(based_on, bool) or based_on < 1):
+        raise BriefError(origin, "version", "the whole number of the version this file was based on", found=based_on)
+    return LoadedBrief(brief, origin, warnings, based_on)
 
 
 def load_brief_files(paths: Iterable[Path]) -> list[LoadedBrief]:
@@ -243,10 +248,11 @@ def load_brief_files(paths: Iterable[Path]) -> list[LoadedBrief]:
     return loaded
 
 
-def brief_to_markdown(brief: Brief) -> str:
-    """Write a brief back out as a brief file (front matter and body)."""
+def brief_to_markdown(brief: Brief, version: int | None = None) -> str:
+    """Write a brief back out as a brief file (front matter and body); ``version`` records what it is based on."""
     data: dict[str, Any] = {
         "id": brief.id,
+        **({"version": version} if version is not None else {}),
         "title": brief.title,
         "summary": brief.summary,
         "updated": brief.updated.isoformat(),

@@ -15,6 +15,7 @@ else is a bug, logged with its traceback.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 __all__ = [
     "BriefError",
@@ -69,20 +70,29 @@ class UnknownBrief(BriefbotError):
 class VersionConflict(BriefbotError):
     """A push expected one latest version but the brief has moved on since."""
 
-    def __init__(self, brief_id: str, expected: int | None, current: int, current_editor: str | None) -> None:
+    def __init__(
+        self,
+        brief_id: str,
+        expected: int | None,
+        current: int,
+        current_editor: str | None,
+        current_at: datetime | None = None,
+    ) -> None:
         self.brief_id = brief_id
         self.expected = expected
         self.current = current
         self.current_editor = current_editor
+        self.current_at = current_at
         based_on = f"v{expected}" if expected is not None else "no version (a new brief)"
         if current == 0:
             super().__init__(
                 f"{brief_id}: your edit is based on {based_on}, but there is no such brief yet; nothing was stored"
             )
             return
+        when = f" at {current_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if current_at else ""
         super().__init__(
             f"{brief_id}: your edit is based on {based_on}, but the latest is "
-            f"v{current} by {current_editor}; nothing was stored, merge with v{current} and push again"
+            f"v{current} by {current_editor}{when}; nothing was stored, merge with v{current} and push again"
         )
 
 

@@ -206,7 +206,8 @@ class TinyStore:
                 current = records[-1]["number"] if records else 0
                 if expected_version is not None and expected_version != current:
                     editor_of_current = records[-1]["editor"] if records else None
-                    raise VersionConflict(brief.id, expected_version or None, current, editor_of_current)
+                    at = datetime.fromisoformat(records[-1]["pushed_at"]) if records else None
+                    raise VersionConflict(brief.id, expected_version or None, current, editor_of_current, at)
             results = []
             for brief in briefs:
                 records = latest[brief.id]

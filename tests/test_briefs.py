@@ -166,6 +166,22 @@ def test_brief_written_back_reads_as_the_same_brief(text: str) -> None:
     assert again.warnings == ()
 
 
+def test_a_written_back_brief_records_the_version_it_was_based_on() -> None:
+    """A brief written with its version number reads back with that version as what it is based on."""
+    brief = parse_brief(_front(), "original.md").brief
+    again = parse_brief(brief_to_markdown(brief, 4), "written.md")
+    assert again.brief == brief
+    assert again.based_on == 4
+    assert parse_brief(_front(), "original.md").based_on is None
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "two", "1.5", "true"])
+def test_a_version_that_is_not_a_positive_whole_number_is_refused(tmp_path: Path, bad: str) -> None:
+    """A ``version`` field must be the whole number of an existing version."""
+    path, error = _refusal(tmp_path, _front(version=bad))
+    _assert_names(error, path, "version", "the whole number of the version this file was based on", "found ")
+
+
 # bad brief files: one clear error naming file, field and expectation
 
 

@@ -85,13 +85,17 @@ def test_serve_slack_answers_a_signed_brief_command_in_the_ack_and_refuses_forge
     assert "Kremlin" not in reply
     with urllib.request.urlopen(server + "/healthz", timeout=10) as response:
         assert json.loads(response.read()) == {"ok": True, "surfaces": ["slack"]}
+    api = urllib.request.Request(server + "/api/briefs/kremlin-open-to-putin-trump-meeting", method="GET")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(api, timeout=10)
+    assert refused.value.code == 401  # the editors' API is served too, and reads need a token by default
 
 
 def test_serve_without_a_platform_or_its_settings_says_what_to_set(tmp_path: Path) -> None:
     """``briefbot serve`` with nothing configured, or Slack without a signing secret, exits with what is missing."""
     result = run(tmp_path / "store", "serve")
     assert result.returncode == 2
-    assert "name a platform (slack, discord)" in result.stderr
+    assert "nothing to serve: name a platform (slack, discord)" in result.stderr
     result = run(tmp_path / "store", "serve", "slack", env={"SLACK_BOT_TOKEN": "xoxb-1"})
     assert result.returncode == 1
     assert "SLACK_SIGNING_SECRET" in result.stderr

@@ -1,0 +1,267 @@
+"""The editors' HTTP API: push, read and ask over HTTP, served by ``briefbot serve`` beside the chat surfaces.
+
+Writes need an editor's bearer token, and the editor it names is recorded on
+the version. A ``PUT`` must say which version it was based on (``If-Match``),
+so no editor overwrites a colleague's update by accident: a stale one gets
+412 with who moved the brief on, a missing one 428 unless forced. Every error
+is JSON with one clear message; bad briefs get the command line's messages.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from bot.answers import answer_to_json
+from bot.briefs import brief_from_mapping, parse_brief
+from bot.changes import compare
+from bot.errors import BriefbotError, BriefError, SettingsError, UnknownBrief, VersionConflict
+from bot.newsroom import Asker, Newsroom
+from bot.store import Version
+from bot.wording import describe_changes
+
+__all__ = ["API_CHANNEL", "ApiSettings", "api_routes", "error_middleware", "version_to_json"]
+
+log = logging.getLogger("briefbot.api")
+
+API_CHANNEL = "api"
+TOKENS_VARIABLE = "BRIEFBOT_API_TOKENS"
+READS_VARIABLE = "BRIEFBOT_API_READS"
+MAX_QUESTION_CHARS = 2000
+CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """Who may use the API: editors' tokens (token to name), and whether reads need a token."""
+
+    tokens: Mapping[str, str] = field(default_factory=dict)
+    open_reads: bool = False
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> ApiSettings:
+        """``BRIEFBOT_API_TOKENS`` as ``Name=token,Other Name=token2``; ``BRIEFBOT_API_READS`` ``open`` or ``token``."""
+        tokens: dict[str, str] = {}
+        for entry in filter(None, (part.strip() for part in environ.get(TOKENS_VARIABLE, "").split(","))):
+            name, separator, token = (text.strip() for text in entry.rpartition("="))
+            if not separator or not name or len(token) < 16:
+                raise SettingsError(
+                    f"{TOKENS_VARIABLE}: expected Name=token pairs separated by commas, each token at least "
+                    f"16 characters; found an entry for {name or '(no name)'!r} that is not"
+                )
+            tokens[token] = name
+        reads = environ.get(READS_VARIABLE, "token").strip().lower() or "token"
+        if reads not in ("open", "token"):
+            raise SettingsError(f"{READS_VARIABLE}: expected open or token, found {reads!r}")
+        return cls(tokens, open_reads=reads == "open")
+
+    def editor_for(self, authorization: str | None) -> str | None:
+        """The editor a ``Bearer`` token belongs to, compared in constant time against every token, or None."""
+        scheme, _, offered = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not offered.strip():
+            return None
+        found = None
+        for token, name in self.tokens.items():
+            if hmac.compare_digest(token.encode(), offered.strip().encode()):
+                found = name
+        return found
+
+
+def version_to_json(version: Version, *, with_brief: bool = True) -> dict[str, Any]:
+    """One version as the API shows it: provenance, and the brief's fields when asked for."""
+    data: dict[str, Any] = {
+        "id": version.brief.id,
+        "version": version.number,
+        "editor": version.editor,
+        "pushed_at": version.pushed_at.isoformat(),
+        "based_on": version.parent,
+        "channel": version.channel,
+        "title": version.brief.title,
+        "status": version.brief.status.value,
+        "updated": version.brief.updated.isoformat(),
+    }
+    if with_brief:
+        brief = version.brief
+        data |= {
+            "summary": brief.summary,
+            "body": brief.body,
+            "key_points": list(brief.key_points),
+            "tags": list(brief.tags),
+            "aliases": list(brief.aliases),
+            "embargo_until": brief.embargo_until.isoformat() if brief.embargo_until else None,
+            "review_by": brief.review_by.isoformat() if brief.review_by else None,
+            "updated_by": brief.editor,
+            "desk": brief.desk,
+            "sources": [{"title": s.title, "url": s.url} for s in brief.sources],
+        }
+    return data
+
+
+def _error(status: int, message: str, **extra: Any) -> web.Response:
+    return web.json_response({"error": message, **extra}, status=status)
+
+
+class _Refused(Exception):
+    """A request refused with a status and a message, answered as JSON by ``error_middleware``."""
+
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.headers = dict(headers or {})
+
+
+@web.middleware
+async def error_middleware(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Every error as JSON: aiohttp's own (404, 405, 413) and the core's, and an apology for anything else."""
+    try:
+        return await handler(request)
+    except _Refused as refused:
+        response = _error(refused.status, str(refused))
+        response.headers.update(refused.headers)
+        return response
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        message = {404: "no such route", 405: f"{request.method} is not allowed here", 413: "body too large"}
+        response = _error(error.status, message.get(error.status, error.reason))
+        if error.status == 405 and "Allow" in error.headers:
+            response.headers["Allow"] = error.headers["Allow"]
+        return response
+    except UnknownBrief as error:
+        return _error(404, str(error))
+    except BriefbotError as error:
+        return _error(400, str(error))
+    except Exception:
+        log.exception("%s %s failed", request.method, request.path)
+        return _error(500, "something went wrong on our side; the error has been logged")
+
+
+def api_routes(newsroom: Newsroom, settings: ApiSettings) -> list[web.RouteDef]:
+    """The ``/api`` routes over one newsroom."""
+
+    def reader(request: web.Request) -> Asker:
+        editor = settings.editor_for(request.headers.get("Authorization"))
+        if editor is not None:
+            return Asker(editor, is_editor=True)
+        if settings.open_reads:
+            return Asker("api:anonymous")
+        raise _Refused(401, "reading needs an editor's token: Authorization: Bearer TOKEN", CHALLENGE)
+
+    async def list_briefs(request: web.Request) -> web.Response:
+        asker = reader(request)
+        return web.json_response({"briefs": [version_to_json(v, with_brief=False) for v in newsroom.briefs(asker)]})
+
+    async def get_brief(request: web.Request) -> web.Response:
+        version = newsroom.show(request.match_info["id"], reader(request))
+        etag = f'"{version.number}"'
+        if request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag})
+        return web.json_response(version_to_json(version), headers={"ETag": etag})
+
+    async def history(request: web.Request) -> web.Response:
+        versions = newsroom.history(request.match_info["id"], reader(request))
+        entries = []
+        for previous, version in zip([None, *versions], versions, strict=False):
+            changes = compare(previous.brief if previous else None, version.brief)
+            entries.append(version_to_json(version, with_brief=False) | {"changes": describe_changes(changes)})
+        return web.json_response({"id": request.match_info["id"], "versions": entries})
+
+    async def ask(request: web.Request) -> web.Response:
+        question = request.query.get("q", "")
+        if not question.strip():
+            return _error(400, "ask with ?q=QUESTION")
+        if len(question) > MAX_QUESTION_CHARS:
+            return _error(413, f"a question is at most {MAX_QUESTION_CHARS} characters")
+        return web.json_response(answer_to_json(newsroom.ask(question, reader(request))))
+
+    async def put_brief(request: web.Request) -> web.Response:
+        editor = settings.editor_for(request.headers.get("Authorization"))
+        if editor is None:
+            raise _Refused(401, "pushing needs an editor's token: Authorization: Bearer TOKEN", CHALLENGE)
+        brief_id = request.match_info["id"]
+        origin = f"PUT /api/briefs/{brief_id}"
+        raw = await request.read()
+        try:
+            text = raw.decode("utf-8")
+            if request.content_type == "application/json":
+                data = json.loads(text)
+                if not isinstance(data, dict):
+                    raise BriefError(origin, "body", "a JSON object of brief fields", found=data)
+                loaded = brief_from_mapping(data, origin)
+            else:
+                loaded = parse_brief(text, origin)
+        except UnicodeDecodeError:
+            return _error(422, f"{origin}: body: expected UTF-8 text")
+        except ValueError as error:  # JSON
+            return _error(422, f"{origin}: body: expected JSON ({error})")
+        except BriefError as error:
+            return _error(422, str(error))
+        if loaded.brief.id != brief_id:
+            return _error(422, f"{origin}: id: expected {brief_id!r}, the id in the address, found {loaded.brief.id!r}")
+        expected = _expected_version(request, loaded.based_on)
+        if expected is None:
+            forced = request.query.get("force", "").lower() in ("1", "true", "yes")
+            current = _latest_or_none(newsroom, brief_id, editor)
+            if current is not None and not forced:
+                return _error(
+                    428,
+                    f"{brief_id} exists (v{current.number}, by {current.editor}): say which version your edit is "
+                    "based on with If-Match, or add ?force=true to overwrite it",
+                    current_version=current.number,
+                    current_editor=current.editor,
+                )
+            expected = None if forced else 0  # 0: a brief new to the store, so a colleague's creation is not lost
+        try:
+            pushed = newsroom.push(loaded.brief, editor=editor, channel=API_CHANNEL, expected_version=expected)
+        except VersionConflict as conflict:
+            return _error(
+                412,
+                str(conflict),
+                current_version=conflict.current,
+                current_editor=conflict.current_editor,
+                current_at=conflict.current_at.isoformat() if conflict.current_at else None,
+            )
+        body = {
+            "id": brief_id,
+            "version": pushed.version.number,
+            "previous": pushed.previous.number if pushed.previous else None,
+            "changed": pushed.changed,
+            "editor": editor,
+            "warnings": list(loaded.warnings),
+        }
+        status = 201 if pushed.previous is None else 200
+        return web.json_response(body, status=status, headers={"ETag": f'"{pushed.version.number}"'})
+
+    return [
+        web.get("/api/briefs", list_briefs),
+        web.get("/api/briefs/{id}", get_brief),
+        web.put("/api/briefs/{id}", put_brief),
+        web.get("/api/briefs/{id}/history", history),
+        web.get("/api/ask", ask),
+    ]
+
+
+def _expected_version(request: web.Request, based_on: int | None) -> int | None:
+    """The version an edit is based on: ``If-Match`` (an ETag this API gave), else the file's ``version`` field."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return based_on
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise _Refused(400, f'If-Match: expected a version number such as "3", found {header!r}')
+    return int(value)
+
+
+def _latest_or_none(newsroom: Newsroom, brief_id: str, editor: str) -> Version | None:
+    try:
+        return newsroom.show(brief_id, Asker(editor, is_editor=True))
+    except UnknownBrief:
+        return None
