@@ -35,6 +35,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.slack_editing import EDIT_CALLBACK, edit_view, edited_brief, view_metadata
 from adapters.slack_render import (
     ACTION_FULL,
     ACTION_SHARE,
@@ -47,16 +48,29 @@ from adapters.slack_render import (
     parse_button_value,
 )
 from bot import wording
+from bot.chat import chat_command
 from bot.errors import BriefbotError, SettingsError
 from bot.newsroom import Asker, Newsroom
 
-__all__ = ["COMMAND", "DEFAULT_API_URL", "EVENTS_PATH", "SlackSettings", "SlackSurface", "build_app", "plain_question"]
+__all__ = [
+    "COMMAND",
+    "DEFAULT_API_URL",
+    "EDIT_COMMAND",
+    "EVENTS_PATH",
+    "SlackSettings",
+    "SlackSurface",
+    "build_app",
+    "plain_question",
+]
 
 log = logging.getLogger("briefbot.slack")
 
 DEFAULT_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
 COMMAND = "/brief"
+EDIT_COMMAND = "/brief-edit"
+GROUP_CACHE_SECONDS = 300.0
+"""How long the editors' user group membership is trusted before it is fetched again."""
 HELP_WORDS = frozenset({"", "help", "?"})
 
 HTTP_TIMEOUT = 5.0
@@ -80,6 +94,10 @@ class SlackSettings:
     signing_secret: str | None = None
     app_token: str | None = None
     api_url: str = DEFAULT_API_URL
+    editors: frozenset[str] = frozenset()
+    """Slack user ids of the editors."""
+    editor_group: str | None = None
+    """A Slack user group whose members are editors too."""
 
     @property
     def socket_mode(self) -> bool:
@@ -101,8 +119,10 @@ class SlackSettings:
         api_url = environ.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
         if not api_url.startswith(("https://", "http://")):
             raise SettingsError(f"SLACK_API_URL: expected an http(s) URL, found {api_url!r}")
+        editors = frozenset(filter(None, (part.strip() for part in environ.get("SLACK_EDITORS", "").split(","))))
+        group = environ.get("SLACK_EDITOR_GROUP", "").strip() or None
         # The Web API client joins method names onto the base URL, which must end in a slash.
-        return cls(bot_token, secret, app_token, api_url.rstrip("/") + "/")
+        return cls(bot_token, secret, app_token, api_url.rstrip("/") + "/", editors, group)
 
 
 class _GatewayErrorRetryHandler(AsyncServerErrorRetryHandler):
@@ -169,15 +189,91 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
             return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
         return await next()
 
+    group_members: dict[str, Any] = {"members": frozenset(), "fetched": float("-inf")}
+
+    async def is_editor(user_id: str | None) -> bool:
+        if not user_id:
+            return False
+        if user_id in settings.editors:
+            return True
+        if settings.editor_group is None:
+            return False
+        if time.monotonic() - group_members["fetched"] > GROUP_CACHE_SECONDS:
+            try:
+                response = await client.usergroups_users_list(usergroup=settings.editor_group)
+                group_members["members"] = frozenset(response.get("users") or ())
+                group_members["fetched"] = time.monotonic()
+            except SlackApiError as error:
+                log.error("could not read the editors' user group: %s", error.response.get("error"))
+        return user_id in group_members["members"]
+
+    async def asker_for(user_id: str | None, user_name: str | None) -> Asker:
+        if await is_editor(user_id):
+            return Asker(user_name or f"slack:{user_id}", is_editor=True)
+        return _asker(user_id)
+
+    async def reply_to(text: str, user_id: str | None, user_name: str | None, channel: str | None) -> SlackMessage:
+        """A command's reply, a question's answer, or the help."""
+        question = plain_question(text)
+        if question.lower() in HELP_WORDS:
+            return help_message()
+        asker = await asker_for(user_id, user_name)
+        done = chat_command(newsroom, question, asker, f"slack:{channel}")
+        if done is not None:
+            return notice_message(done)
+        return _answer(lambda: answer_message(newsroom.ask(question, _asker(user_id)), shareable=True))
+
     @app.command(COMMAND)
     async def brief_command(ack: Any, command: dict[str, Any]) -> None:
-        question = plain_question(command.get("text", ""))
-        asker = _asker(command.get("user_id"))
-        if question.lower() in HELP_WORDS:
-            message = help_message()
-        else:
-            message = _answer(lambda: answer_message(newsroom.ask(question, asker), shareable=True))
+        message = await reply_to(
+            command.get("text", ""), command.get("user_id"), command.get("user_name"), command.get("channel_id")
+        )
         await ack(response_type="ephemeral", **message.payload())
+
+    @app.command(EDIT_COMMAND)
+    async def edit_command(ack: Any, command: dict[str, Any]) -> None:
+        asker = await asker_for(command.get("user_id"), command.get("user_name"))
+        brief_id = plain_question(command.get("text", "")).strip()
+        if not asker.is_editor:
+            await ack(response_type="ephemeral", **notice_message(wording.EDITORS_ONLY).payload())
+            return
+        try:
+            version = newsroom.show(brief_id, asker)
+        except BriefbotError as error:
+            await ack(response_type="ephemeral", **notice_message(str(error)).payload())
+            return
+        await ack()
+        try:
+            await client.views_open(trigger_id=command["trigger_id"], view=edit_view(version, command["channel_id"]))
+        except SlackApiError as error:
+            log.error("could not open the edit form: %s", error.response.get("error"))
+
+    @app.view(EDIT_CALLBACK)
+    async def edit_submitted(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = body.get("user", {})
+        asker = await asker_for(user.get("id"), user.get("name") or user.get("username"))
+        if not asker.is_editor:
+            await ack(response_action="errors", errors={"title": wording.EDITORS_ONLY})
+            return
+        brief_id, based_on, channel = view_metadata(view)
+        try:
+            base = newsroom.show(brief_id, asker, based_on).brief
+            brief, errors = edited_brief(
+                base, view.get("state", {}).get("values", {}), editor=asker.name, now=newsroom.now()
+            )
+            if brief is None:
+                await ack(response_action="errors", errors=errors)
+                return
+            pushed = newsroom.push(brief, editor=asker.name, channel="slack", expected_version=based_on)
+        except BriefbotError as error:  # a colleague pushed meanwhile: shown in the form, the edits kept
+            await ack(response_action="errors", errors={"title": str(error)[:150]})
+            return
+        await ack()
+        done = wording.EDITED.format(brief_id=brief_id, version=pushed.version.number)
+        try:
+            await client.chat_postEphemeral(channel=channel, user=user.get("id"), **notice_message(done).payload())
+        except SlackApiError as error:
+            log.info("could not confirm the edit in %s: %s", channel, error.response.get("error"))
 
     @app.event("app_mention")
     async def mention(event: dict[str, Any]) -> None:
@@ -190,12 +286,8 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
             await _reply_in_conversation(event, thread=False)
 
     async def _reply_in_conversation(event: dict[str, Any], *, thread: bool) -> None:
-        question = plain_question(event.get("text", ""))
-        asker = _asker(event.get("user"))
-        if question.lower() in HELP_WORDS:
-            message = help_message()
-        else:
-            message = _answer(lambda: answer_message(newsroom.ask(question, asker)))
+        message = await reply_to(event.get("text", ""), event.get("user"), None, event.get("channel"))
+        message = SlackMessage(message.text, _without_share(message.blocks))  # already visible: nothing to share
         thread_ts = (event.get("thread_ts") or event.get("ts")) if thread else None
         try:
             await client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, **message.payload())
@@ -248,6 +340,18 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
         log.error("unhandled error in a Slack listener (%s)", body.get("type"), exc_info=error)
 
     return app
+
+
+def _without_share(blocks: tuple[dict[str, Any], ...]) -> tuple[dict[str, Any], ...]:
+    kept = []
+    for block in blocks:
+        if block["type"] == "actions":
+            elements = [e for e in block["elements"] if e.get("action_id") != ACTION_SHARE]
+            if not elements:
+                continue
+            block = {**block, "elements": elements}
+        kept.append(block)
+    return tuple(kept)
 
 
 def _asker(user_id: object) -> Asker:

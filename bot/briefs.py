@@ -30,6 +30,7 @@ __all__ = [
     "brief_to_markdown",
     "load_brief_files",
     "parse_brief",
+    "with_key_points",
 ]
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -374,6 +375,26 @@ def _is_web_link(url: object) -> TypeGuard[str]:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def with_key_points(body: str, points: Iterable[str]) -> str:
+    """The body with its "Key points" section's content replaced by ``points`` (a section is added first if none)."""
+    bullets = [f"- {point.strip()}" for point in points if point.strip()]
+    lines = body.splitlines()
+    start = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if (h := _HEADING.match(line)) and h.group(1).strip().lower() in KEY_POINT_HEADINGS
+        ),
+        None,
+    )
+    if start is None:
+        section = ["## Key points", *bullets, ""] if bullets else []
+        return "\n".join([*section, *lines]).strip() + "\n"
+    end = next((i for i in range(start + 1, len(lines)) if _HEADING.match(lines[i])), len(lines))
+    rest = lines[end:]
+    return "\n".join([*lines[: start + 1], *bullets, *([""] if rest else []), *rest]).strip() + "\n"
 
 
 def _key_points(body: str) -> tuple[str, ...]:

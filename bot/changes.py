@@ -35,9 +35,9 @@ class Changes:
 
 
 def compare(old: Brief | None, new: Brief) -> Changes:
-    """What ``new`` changed from ``old`` (everything is new when there is no old version)."""
+    """What ``new`` changed from ``old`` (just "new brief" when there is no old version)."""
     if old is None:
-        return Changes(("new brief",), new.key_points, ())
+        return Changes(("new brief",), (), ())
     fields = [name for attribute, name in FIELDS if getattr(old, attribute) != getattr(new, attribute)]
     old_points, new_points = set(old.key_points), set(new.key_points)
     added = tuple(p for p in new.key_points if p not in old_points)

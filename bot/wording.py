@@ -14,14 +14,18 @@ __all__ = [
     "ALTERNATIVES",
     "AMBIGUOUS",
     "APOLOGY",
+    "EDITED",
+    "EDITORS_ONLY",
     "EMPTY_QUESTION",
     "FOLLOWING",
     "FOLLOWS_LIST",
     "FOLLOWS_NONE",
     "HELP",
+    "HISTORY",
     "NOT_FOLLOWING",
     "NO_MATCH",
     "NO_MATCH_SUGGESTIONS",
+    "REVERTED",
     "UNFOLLOWED",
     "UPDATED",
     "clip",
@@ -34,7 +38,8 @@ __all__ = [
 HELP = (
     "Ask me about a story and I answer with the newsroom's brief on it: the bottom line, key points, "
     "sources, and who updated it when.\n"
-    'Examples: "latest Kremlin stance on a Trump meeting", "what\'s our line on the EU sanctions?"'
+    'Examples: "latest Kremlin stance on a Trump meeting", "what\'s our line on the EU sanctions?"\n'
+    "Also: follow ID, unfollow ID, following (this channel's follows), history ID; editors: revert ID VERSION."
 )
 EMPTY_QUESTION = 'Ask me about a story, e.g. "latest Kremlin stance on a Trump meeting".'
 NO_MATCH = "We have no brief that fits \u201c{query}\u201d. I've logged the question so the editors see it's missing."
@@ -68,6 +73,10 @@ UNFOLLOWED = "This channel no longer follows {brief_id}."
 NOT_FOLLOWING = "This channel was not following {brief_id}."
 FOLLOWS_NONE = "This channel follows no briefs. Follow one with: follow ID"
 FOLLOWS_LIST = "This channel follows:"
+HISTORY = "History of \u201c{title}\u201d ({brief_id}), oldest first:"
+EDITORS_ONLY = "Only editors can change briefs. Ask your desk's editor, or see `history` for who updated it."
+REVERTED = "Reverted {brief_id} to the content of v{number}: it is now v{version}."
+EDITED = "Pushed {brief_id} v{version}."
 
 
 def describe_changes(changes: Changes) -> str:

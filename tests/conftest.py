@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fake_slack import FakeSlack
 
 from bot.newsroom import Asker, Newsroom
 from bot.store import TinyStore
@@ -37,6 +39,14 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    """A loopback stand-in for Slack's Web API and response URLs."""
+    stand_in = FakeSlack()
+    yield stand_in
+    stand_in.close()
 
 
 @pytest.fixture

@@ -59,7 +59,9 @@ class _Handler(BaseHTTPRequestHandler):
             for key in ("blocks", "attachments"):
                 if isinstance(body.get(key), str):
                     body[key] = json.loads(body[key])
-        path = urlparse(self.path).path
+        url = urlparse(self.path)
+        path = url.path
+        body |= {key: values[0] for key, values in parse_qs(url.query).items()}  # GET methods take query parameters
         with self.server.lock:
             self.server.calls.append(Call(path, dict(self.headers), body))
             failures = self.server.failures.get(path)
@@ -68,6 +70,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(failure.status, failure.body, failure.headers)
         elif path == "/api/auth.test":
             self._send(200, json.dumps({"ok": True, "user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM}))
+        elif path == "/api/usergroups.users.list":
+            self._send(200, json.dumps({"ok": True, "users": self.server.group_members}))
         elif path.startswith("/api/"):
             self._send(200, json.dumps({"ok": True, "channel": body.get("channel"), "ts": "1700000000.000200"}))
         else:  # response URLs answer a bare "ok"
@@ -93,6 +97,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.calls: list[Call] = []
         self.failures: dict[str, list[Failure]] = {}
+        self.group_members: list[str] = []
         self.lock = threading.Lock()
 
 
@@ -115,6 +120,10 @@ class FakeSlack:
 
     def response_url(self, name: str = "1") -> str:
         return f"{self.base}/commands/{TEAM}/{name}"
+
+    def set_group_members(self, *users: str) -> None:
+        """The members ``usergroups.users.list`` answers with."""
+        self._server.group_members = list(users)
 
     def fail(self, path: str, *failures: Failure) -> None:
         """Answer the next calls to ``path`` with these failures, in order."""
@@ -229,3 +238,36 @@ def iter_texts(blocks: list[dict[str, Any]]) -> Iterator[str]:
         for element in block.get("elements", []):
             text = element.get("text")
             yield text["text"] if isinstance(text, dict) else text
+
+
+def view_submission_body(view: dict[str, Any], values: dict[str, Any], user: str = "U222") -> str:
+    """A form-encoded ``view_submission`` payload: the modal as opened, with the editor's values filled in."""
+    submitted = {**view, "id": "V1", "state": {"values": values}}
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM, "domain": "newsroom"},
+        "user": {"id": user, "username": "anna.k", "name": "anna.k", "team_id": TEAM},
+        "api_app_id": "A111",
+        "token": "unused",
+        "trigger_id": "111.222.abc",
+        "view": submitted,
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def form_values(view: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """The values Slack would submit for a modal left as prefilled, with some inputs changed."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        element = block["element"]
+        if element["type"] == "plain_text_input":
+            value: dict[str, Any] = {"type": "plain_text_input", "value": element.get("initial_value")}
+        elif element["type"] == "static_select":
+            value = {"type": "static_select", "selected_option": element["initial_option"]}
+        else:
+            value = {"type": "datepicker", "selected_date": element.get("initial_date")}
+        if block["block_id"] in changes:
+            key = {"plain_text_input": "value", "static_select": "selected_option", "datepicker": "selected_date"}
+            value[key[element["type"]]] = changes[block["block_id"]]
+        values[block["block_id"]] = {"value": value}
+    return values

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.briefs import Brief, Source, Status, brief_to_markdown, load_brief_files, parse_brief
+from bot.briefs import Brief, Source, Status, brief_to_markdown, load_brief_files, parse_brief, with_key_points
 from bot.errors import BriefError, ImportRejected
 from bot.newsroom import Newsroom
 from bot.store import TinyStore
@@ -463,3 +463,13 @@ def test_brief_is_stale_only_after_its_review_date() -> None:
     assert not brief.stale_at(datetime(2026, 12, 15, 23, 59, tzinfo=UTC))
     assert brief.stale_at(datetime(2026, 12, 16, 0, 0, tzinfo=UTC))
     assert not _brief(review_by=None).stale_at(datetime(2099, 1, 1, tzinfo=UTC))
+
+
+def test_key_points_can_be_replaced_leaving_the_rest_of_the_body() -> None:
+    """Replacing key points rewrites only that section; a body without one gets a section at the top."""
+    body = "Intro.\n\n## Key points\n- Old one.\n- Old two.\n\n## Background\nMore.\n"
+    replaced = with_key_points(body, ["New one.", " ", "New two."])
+    assert replaced == "Intro.\n\n## Key points\n- New one.\n- New two.\n\n## Background\nMore.\n"
+    brief = Brief("b", "T", "S.", datetime(2026, 11, 25, tzinfo=UTC), body=replaced)
+    assert brief.key_points == ("New one.", "New two.")
+    assert with_key_points("Just text.\n", ["Only point."]) == "## Key points\n- Only point.\n\nJust text.\n"

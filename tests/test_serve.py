@@ -20,13 +20,6 @@ READY = "briefbot serving "
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    stand_in = FakeSlack()
-    yield stand_in
-    stand_in.close()
-
-
-@pytest.fixture
 def server(tmp_path: Path, fake: FakeSlack) -> Iterator[str]:
     """``briefbot serve slack --port 0`` running against the Slack stand-in; yields its base URL."""
     env = {

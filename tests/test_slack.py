@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -30,7 +30,7 @@ from fake_slack import (
 from slack_sdk.models.blocks import Block
 
 from adapters.serve import start_http
-from adapters.slack_app import COMMAND, EVENTS_PATH, SlackSettings, SlackSurface, plain_question
+from adapters.slack_app import COMMAND, EDIT_COMMAND, EVENTS_PATH, SlackSettings, SlackSurface, plain_question
 from adapters.slack_render import ACTION_FULL, ACTION_SHARE, ACTION_SHOW, MAX_BLOCKS, answer_message, escape
 from bot.answers import Outcome
 from bot.briefs import Brief, Source
@@ -40,13 +40,6 @@ from bot.newsroom import Newsroom
 KREMLIN = "kremlin-open-to-putin-trump-meeting"
 KREMLIN_TITLE = "Kremlin says it remains open to a Putin-Trump meeting"
 QUESTION = "latest Kremlin stance on a Trump meeting"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    stand_in = FakeSlack()
-    yield stand_in
-    stand_in.close()
 
 
 @dataclass
@@ -463,14 +456,22 @@ def test_review_dates_before_now_flag_the_answer_as_stale(newsroom: Newsroom) ->
 
 
 def test_the_shipped_manifest_asks_slack_for_exactly_what_the_app_handles() -> None:
-    """The Slack app manifest names the /brief command, the two events and the endpoint the app serves."""
+    """The Slack app manifest names the two commands, the two events, the scopes and the endpoint the app serves."""
     manifest = yaml.safe_load((REPO / "deploy" / "slack-manifest.yaml").read_text(encoding="utf-8"))
-    (command,) = manifest["features"]["slash_commands"]
-    assert command["command"] == COMMAND
+    commands = {command["command"]: command for command in manifest["features"]["slash_commands"]}
+    assert set(commands) == {COMMAND, EDIT_COMMAND}
     settings = manifest["settings"]
     assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im"}
-    urls = [command["url"], settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"]]
+    urls = [c["url"] for c in commands.values()]
+    urls += [settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"]]
     assert all(url.endswith(EVENTS_PATH) for url in urls)
     assert settings["interactivity"]["is_enabled"] is True
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert scopes == {"commands", "app_mentions:read", "chat:write", "im:history"}
+    assert scopes == {
+        "commands",
+        "app_mentions:read",
+        "chat:write",
+        "chat:write.public",
+        "im:history",
+        "usergroups:read",
+    }

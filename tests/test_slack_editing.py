@@ -1,0 +1,179 @@
+"""Editors in Slack: the edit modal, history, revert, follows and the updates followers are sent."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import Any
+
+import aiohttp
+import pytest
+from conftest import REPORTER
+from fake_slack import SECRET, FakeSlack, form_values, signed_headers, slash_body, view_submission_body
+from test_slack import KREMLIN, Served
+
+from adapters.serve import Announcer, start_http
+from adapters.slack_app import EDIT_COMMAND, SlackSettings, SlackSurface
+from bot.briefs import Status
+from bot.newsroom import Newsroom
+
+EDITOR_ID = "UEDITOR"
+REPORTER_ID = "U222"
+
+
+@pytest.fixture
+async def served(fake: FakeSlack, newsroom: Newsroom) -> AsyncIterator[Served]:
+    """The Slack surface with one editor by id, served on 127.0.0.1, announcing updates to its followers."""
+    settings = SlackSettings("xoxb-test-token", SECRET, api_url=fake.api_url, editors=frozenset({EDITOR_ID}))
+    surface = SlackSurface(newsroom, settings)
+    runner = await start_http([surface], "127.0.0.1", 0)
+    announcer = Announcer(newsroom, [surface])
+    newsroom.subscribe(announcer)
+    task = asyncio.create_task(announcer.run())
+    host, port = runner.addresses[0][:2]
+    async with aiohttp.ClientSession() as session:
+        yield Served(f"http://{host}:{port}", fake, newsroom, session)
+    await announcer.drain()
+    task.cancel()
+    await runner.cleanup()
+
+
+async def _command(served: Served, text: str, user: str, command: str = "/brief") -> dict[str, Any]:
+    body = slash_body(text, served.fake.response_url(), user_id=user, command=command)
+    status, reply, _ = await served.post(body, signed_headers(body))
+    assert status == 200, reply
+    return json.loads(reply) if reply.startswith("{") else {"text": reply}
+
+
+async def _open_form(served: Served, brief_id: str = KREMLIN) -> dict[str, Any]:
+    await _command(served, brief_id, EDITOR_ID, command=EDIT_COMMAND)
+    (opened,) = await served.wait_for("/api/views.open")
+    view: dict[str, Any] = opened.body["view"]
+    return view
+
+
+async def _submit(served: Served, view: dict[str, Any], user: str = EDITOR_ID, **changes: Any) -> tuple[int, str]:
+    body = view_submission_body(view, form_values(view, **changes), user=user)
+    status, reply, _ = await served.post(body, signed_headers(body))
+    return status, reply
+
+
+async def test_an_editor_edits_a_brief_in_a_modal_and_a_new_version_is_pushed(served: Served) -> None:
+    """/brief-edit opens a modal prefilled with the brief; submitting it stores v2 by the editor, via Slack."""
+    view = await _open_form(served)
+    prefilled = {block["block_id"]: block["element"].get("initial_value") for block in view["blocks"]}
+    brief = served.newsroom.show(KREMLIN, REPORTER).brief
+    assert prefilled["title"] == brief.title
+    assert prefilled["summary"] == brief.summary
+    assert prefilled["key_points"] == "\n".join(brief.key_points)
+    assert prefilled["sources"].splitlines()[0] == f"{brief.sources[0].title} | {brief.sources[0].url}"
+    points = "The Kremlin now says no meeting this year.\n" + prefilled["key_points"]
+    status, reply = await _submit(served, view, summary="The Kremlin rules out a meeting this year.", key_points=points)
+    assert (status, reply) == (200, "")
+    version = served.newsroom.show(KREMLIN, REPORTER)
+    assert (version.number, version.parent, version.channel) == (2, 1, "slack")
+    assert version.brief.summary == "The Kremlin rules out a meeting this year."
+    assert version.brief.key_points[0] == "The Kremlin now says no meeting this year."
+    assert version.brief.sources == brief.sources
+    (confirmed,) = await served.wait_for("/api/chat.postEphemeral")
+    assert confirmed.body["text"] == f"Pushed {KREMLIN} v2."
+
+
+async def test_a_conflict_is_shown_in_the_modal_and_nothing_is_lost(served: Served) -> None:
+    """When a colleague pushed after the modal opened, submitting shows the conflict in the modal; nothing is stored."""
+    view = await _open_form(served)
+    colleague = replace(served.newsroom.show(KREMLIN, REPORTER).brief, summary="A colleague's update.")
+    served.newsroom.push(colleague, editor="Ben Okafor", channel="api")
+    status, reply = await _submit(served, view, summary="My edit.")
+    assert status == 200
+    answer = json.loads(reply)
+    assert answer["response_action"] == "errors"
+    assert "the latest is v2 by Ben Okafor" in answer["errors"]["title"]
+    assert served.newsroom.show(KREMLIN, REPORTER).brief.summary == "A colleague's update."
+
+
+async def test_bad_values_in_the_modal_are_shown_beside_their_field(served: Served) -> None:
+    """A source line without a link, or an empty title, is reported on its field and nothing is stored."""
+    view = await _open_form(served)
+    _, reply = await _submit(served, view, sources="Just a title")
+    assert json.loads(reply)["errors"]["sources"].startswith("line 1: expected Title | https://")
+    _, reply = await _submit(served, view, sources="Evil | javascript:alert(1)")
+    assert "sources" in json.loads(reply)["errors"]
+    _, reply = await _submit(served, view, title="")
+    assert "title" in json.loads(reply)["errors"]
+    assert served.newsroom.show(KREMLIN, REPORTER).number == 1
+
+
+async def test_reporters_cannot_edit_or_revert(served: Served) -> None:
+    """A non-editor gets a clear refusal for /brief-edit, a forged submission and revert; nothing changes."""
+    reply = await _command(served, KREMLIN, REPORTER_ID, command=EDIT_COMMAND)
+    assert "Only editors can change briefs" in reply["text"]
+    assert served.fake.calls("/api/views.open") == []
+    view = await _open_form(served)
+    _, submitted = await _submit(served, view, user=REPORTER_ID, summary="Forged.")
+    assert json.loads(submitted)["errors"]["title"].startswith("Only editors")
+    reply = await _command(served, f"revert {KREMLIN} 1", REPORTER_ID)
+    assert "Only editors can change briefs" in reply["text"]
+    assert served.newsroom.show(KREMLIN, REPORTER).number == 1
+
+
+async def test_editors_in_the_slack_user_group_may_edit(fake: FakeSlack, newsroom: Newsroom) -> None:
+    """With SLACK_EDITOR_GROUP set, a member of that group is an editor."""
+    settings = SlackSettings("xoxb-test-token", SECRET, api_url=fake.api_url, editor_group="S0EDITORS")
+    fake.set_group_members("UGROUPED")
+    runner = await start_http([SlackSurface(newsroom, settings)], "127.0.0.1", 0)
+    host, port = runner.addresses[0][:2]
+    try:
+        async with aiohttp.ClientSession() as session:
+            served = Served(f"http://{host}:{port}", fake, newsroom, session)
+            await _command(served, KREMLIN, "UGROUPED", command=EDIT_COMMAND)
+            assert len(await served.wait_for("/api/views.open")) == 1
+            reply = await _command(served, KREMLIN, "UOTHER", command=EDIT_COMMAND)
+            assert "Only editors" in reply["text"]
+    finally:
+        await runner.cleanup()
+    assert fake.calls("/api/usergroups.users.list")[0].body["usergroup"] == "S0EDITORS"
+
+
+async def test_history_shows_who_changed_what_and_revert_restores_an_old_version(served: Served) -> None:
+    """``/brief history ID`` lists versions with what changed; an editor's ``revert ID 1`` makes v3 equal to v1."""
+    first = served.newsroom.show(KREMLIN, REPORTER).brief
+    served.newsroom.push(replace(first, summary="A mistaken edit."), editor="Ben Okafor", channel="api")
+    history = (await _command(served, f"history {KREMLIN}", REPORTER_ID))["blocks"][0]["text"]["text"]
+    assert "v1 \u00b7 " in history
+    assert "v2 \u00b7 " in history
+    assert "briefbot samples via samples: new brief\n" in history
+    assert "Ben Okafor via api, from v1: bottom line changed" in history
+    reply = await _command(served, f"revert {KREMLIN} 1", EDITOR_ID)
+    assert reply["text"] == f"Reverted {KREMLIN} to the content of v1: it is now v3."
+    latest = served.newsroom.show(KREMLIN, REPORTER)
+    assert (latest.number, latest.brief.summary, latest.channel) == (3, first.summary, "slack")
+
+
+async def test_a_followed_brief_updated_by_any_path_is_announced_once_to_the_channel(served: Served) -> None:
+    """``/brief follow ID`` in a channel, then a push: the channel gets one "Updated:" line with what changed."""
+    reply = await _command(served, f"follow {KREMLIN}", REPORTER_ID)
+    assert reply["text"].startswith("This channel now follows")
+    assert (await _command(served, "following", REPORTER_ID))["text"].endswith(f"\u2022 {KREMLIN}")
+    brief = served.newsroom.show(KREMLIN, REPORTER).brief
+    served.newsroom.push(replace(brief, summary="New bottom line."), editor="Ben Okafor", channel="api")
+    (posted,) = await served.wait_for("/api/chat.postMessage")
+    assert posted.body["channel"] == "C111"
+    assert posted.body["text"] == f"Updated: {brief.title} (v2, World desk) - bottom line changed"
+    served.newsroom.push(replace(brief, summary="Draft only.", status=Status.DRAFT), editor="Ben", channel="api")
+    await served.wait_for("/api/chat.postMessage", count=2, timeout=0.5)
+    assert len(served.fake.calls("/api/chat.postMessage")) == 1  # a brief turned draft tells no one
+    reply = await _command(served, f"unfollow {KREMLIN}", REPORTER_ID)
+    assert reply["text"] == f"This channel no longer follows {KREMLIN}."
+    assert (await _command(served, "following", REPORTER_ID))["text"].startswith("This channel follows no briefs")
+
+
+async def test_following_a_draft_or_unknown_brief_is_refused(served: Served) -> None:
+    """A reporter cannot follow a draft (it does not exist for them) or an id nobody wrote."""
+    for brief_id in ("sudan-aid-access-talks", "no-such-brief"):
+        reply = await _command(served, f"follow {brief_id}", REPORTER_ID)
+        assert f"no brief with id {brief_id!r}" in reply["text"].lower() or brief_id in reply["text"]
+        assert "now follows" not in reply["text"]
+    assert served.newsroom.following("slack:C111") == []
