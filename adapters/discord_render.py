@@ -93,6 +93,7 @@ CUSTOM_ID_PREFIX = "brief"
 _CUSTOM_ID = re.compile(rf"{CUSTOM_ID_PREFIX}:(?P<action>show|share|full):(?P<brief_id>.{{1,{MAX_ID_LENGTH}}})")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.+?)\s*$")
+_BRACKET = re.compile(r"([\[\]])")
 _NOT_IN_URL = str.maketrans({"(": "%28", ")": "%29", " ": "%20", "<": "%3C", ">": "%3E"})
 
 
@@ -129,10 +130,11 @@ class DiscordReply:
 class _ButtonsOnly(discord.ui.View):
     """Carries buttons to Discord; clicks are handled by custom id, not by this view.
 
-    A view reporting itself finished is never kept in discord.py's view store, so
-    nothing times out and nothing piles up per message. (A stored ephemeral view
-    is given a 15-minute timeout, and removing it also unregisters any
-    ``DynamicItem`` patterns it held, which would break every later click.)
+    discord.py keeps every unfinished view it sends in its view store: forever
+    for a message (one entry per answer, growing without bound), or with a
+    15-minute timeout for an ephemeral response. A view reporting itself
+    finished is never stored, so nothing times out and nothing piles up; the
+    bot's ``on_interaction`` answers clicks from their custom ids alone.
     """
 
     def __init__(self, buttons: Sequence[DiscordButton]) -> None:
@@ -316,9 +318,10 @@ def _source_link(source: Source) -> str:
 
 
 def _link_text(text: str) -> str:
-    # escape_markdown leaves lone brackets alone, and a "]" would end the link text early.
-    escaped = discord.utils.escape_markdown(wording.clip(" ".join(text.split()), LISTED_TITLE_LIMIT))
-    return escaped.replace("[", "\\[").replace("]", "\\]")
+    # escape_markdown leaves lone brackets alone, and a "]" would end the link text early: escape them
+    # separately, as escaping its output again would turn its own backslashes into literal ones.
+    pieces = _BRACKET.split(wording.clip(" ".join(text.split()), LISTED_TITLE_LIMIT))
+    return "".join("\\" + p if p in ("[", "]") else discord.utils.escape_markdown(p) for p in pieces)
 
 
 def _title_list(choices: Sequence[Choice], *, numbered: bool = True) -> list[str]:
