@@ -66,8 +66,8 @@ NO_MENTIONS = discord.AllowedMentions.none()
 """Nothing in a brief or a question may ping anyone: no @everyone, @here, user or role."""
 
 RECENT_MESSAGES = 4096
-"""How many answered message ids are remembered, so an event replayed after a gateway RESUME
-(which replays at most the few minutes of events the bot missed) gets no second reply."""
+"""How many answered message and interaction ids are remembered, so an event replayed after a gateway
+RESUME (which replays at most the few minutes of events the bot missed) gets no second reply."""
 
 HELP_WORDS = frozenset({"help", "?"})
 
@@ -194,6 +194,8 @@ class BriefbotClient(discord.Client):
             return self._complete(Asker(f"discord:{interaction.user.id}"), current)
 
     async def _on_brief_command(self, interaction: discord.Interaction, question: str) -> None:
+        if not self._answered.first_time(interaction.id):
+            return  # replayed after a RESUME: already answered, and an interaction takes one response
         asker = Asker(f"discord:{interaction.user.id}")
         text = " ".join(question.split())
         if not text:
@@ -236,8 +238,8 @@ class BriefbotClient(discord.Client):
             return
         value = interaction.data.get("custom_id")
         parsed = parse_custom_id(value) if isinstance(value, str) else None
-        if parsed is None:
-            return  # not one of ours
+        if parsed is None or not self._answered.first_time(interaction.id):
+            return  # not one of ours, or replayed after a RESUME and already answered
         action, brief_id = parsed
         asker = Asker(f"discord:{interaction.user.id}")
         name = interaction.user.display_name

@@ -269,6 +269,16 @@ async def test_a_replayed_message_is_answered_once(bot: Bot) -> None:
     assert len(replies(bot.fake)) == 1
 
 
+async def test_a_replayed_command_or_click_is_answered_once(bot: Bot) -> None:
+    """The same INTERACTION_CREATE delivered twice gets one response (a second would be refused by Discord)."""
+    command = slash_command("latest Kremlin stance on a Trump meeting")
+    click = button_click(f"brief:show:{KREMLIN}")
+    for payload in (command, dict(command), click, dict(click)):
+        await bot.feed("interaction_create", payload)
+
+    assert [call.path.split("/")[2] for call in bot.fake.sent()] == [command["id"], click["id"]]
+
+
 async def test_a_rate_limited_reply_is_retried_once_and_posted_once(bot: Bot) -> None:
     """A 429 with Retry-After is waited out and retried by discord.py: two attempts, one message."""
     limited = {"message": "You are being rate limited.", "retry_after": 0.01, "global": False}
