@@ -1,0 +1,328 @@
+"""The Discord adapter: mentions, DMs and the ``/brief`` command, translated to and from the newsroom.
+
+Three steps and nothing more: a Discord event becomes a question and an
+``Asker``, the newsroom answers, and ``adapters.discord_render`` turns the
+answer into the message Discord shows. Everything here is routing:
+
+- a message that mentions the bot in a channel, or any message in a DM, gets a
+  reply to that message; a mention with no question, or ``help``, gets the help;
+- ``/brief question:<text>`` answers only the asker (ephemeral), with a button
+  to share the answer in the channel, and autocompletes brief titles;
+- buttons carry static custom ids and are handled here, in ``on_interaction``,
+  so they keep working after a restart.
+
+No send can ping anyone: the client and every send use
+``AllowedMentions.none()``. The bot needs no privileged intent: Discord
+delivers the text of messages that mention the bot, and of DMs, without the
+message content intent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import discord
+from aiohttp import web
+from discord import app_commands
+
+from adapters.discord_render import (
+    BRIEF_GONE,
+    Action,
+    DiscordReply,
+    parse_custom_id,
+    render_answer,
+    render_full_brief,
+    render_help,
+    render_notice,
+)
+from bot import wording
+from bot.answers import Answer
+from bot.briefs import ID_PATTERN
+from bot.errors import BriefbotError, SettingsError, UnknownBrief
+from bot.newsroom import Asker, Newsroom
+
+__all__ = [
+    "GUILD_VARIABLE",
+    "NO_MENTIONS",
+    "TOKEN_VARIABLE",
+    "BriefbotClient",
+    "DiscordSettings",
+    "DiscordSurface",
+    "RecentIds",
+    "build_client",
+]
+
+log = logging.getLogger("briefbot.discord")
+
+TOKEN_VARIABLE = "DISCORD_TOKEN"
+GUILD_VARIABLE = "DISCORD_GUILD_ID"
+
+NO_MENTIONS = discord.AllowedMentions.none()
+"""Nothing in a brief or a question may ping anyone: no @everyone, @here, user or role."""
+
+RECENT_MESSAGES = 4096
+"""How many answered message and interaction ids are remembered, so an event replayed after a gateway
+RESUME (which replays at most the few minutes of events the bot missed) gets no second reply."""
+
+HELP_WORDS = frozenset({"help", "?"})
+
+COMMAND_NAME = "brief"
+COMMAND_DESCRIPTION = "The newsroom's brief on a story (only you see it, until you share it)"
+QUESTION_DESCRIPTION = "What the story is about, e.g. latest Kremlin stance on a Trump meeting"
+QUESTION_MAX_LENGTH = 500
+"""Discord's own limit for a text option is 6,000; a question is a line, not an article."""
+AUTOCOMPLETE_CHOICES = 25
+CHOICE_NAME_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class DiscordSettings:
+    """How to reach Discord: the bot token, and optionally one guild to register ``/brief`` in at once."""
+
+    token: str = field(repr=False)
+    guild_id: int | None = None
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> DiscordSettings:
+        """Settings from ``DISCORD_TOKEN`` (required) and ``DISCORD_GUILD_ID`` (optional)."""
+        token = environ.get(TOKEN_VARIABLE, "").strip()
+        if not token:
+            raise SettingsError(
+                f"{TOKEN_VARIABLE}: expected the bot token from the Discord developer portal "
+                "(your application, Bot, Reset Token), found nothing"
+            )
+        guild = environ.get(GUILD_VARIABLE, "").strip()
+        if guild and not (guild.isascii() and guild.isdigit()):
+            raise SettingsError(f"{GUILD_VARIABLE}: expected a server (guild) id, a number, found {guild!r}")
+        return cls(token=token, guild_id=int(guild) if guild else None)
+
+
+class RecentIds:
+    """The last ``size`` ids seen, oldest forgotten first."""
+
+    def __init__(self, size: int = RECENT_MESSAGES) -> None:
+        self._size = size
+        self._ids: OrderedDict[int, None] = OrderedDict()
+
+    def first_time(self, item: int) -> bool:
+        """Remember ``item``; True if it was not already remembered."""
+        if item in self._ids:
+            return False
+        self._ids[item] = None
+        if len(self._ids) > self._size:
+            self._ids.popitem(last=False)
+        return True
+
+
+class BriefbotClient(discord.Client):
+    """A discord.py client that answers from one newsroom; ``tree`` holds the ``/brief`` command."""
+
+    def __init__(self, newsroom: Newsroom, settings: DiscordSettings) -> None:
+        # Default intents: guilds, and guild and DM messages among them; none is privileged.
+        super().__init__(intents=discord.Intents.default(), allowed_mentions=NO_MENTIONS)
+        self.newsroom = newsroom
+        self.settings = settings
+        self.tree = app_commands.CommandTree(self)
+        self._answered = RecentIds()
+        self._add_brief_command()
+
+    async def setup_hook(self) -> None:
+        """Register ``/brief`` with Discord, once per login (``on_ready`` fires again on every reconnect)."""
+        if self.settings.guild_id is None:
+            await self.tree.sync()
+            return
+        # One guild sees new or changed commands at once; global ones can take a while to appear.
+        guild = discord.Object(id=self.settings.guild_id)
+        self.tree.copy_global_to(guild=guild)
+        await self.tree.sync(guild=guild)
+
+    # mentions and DMs
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Reply to a mention or a DM, once per message."""
+        question = self._question_in(message)
+        if question is None or not self._answered.first_time(message.id):
+            return
+        asker = Asker(f"discord:{message.author.id}")
+        replies, _ = self._safely(lambda: [self._reply_to(question, asker)])
+        reply = replies[0]
+        await message.channel.send(
+            content=reply.content or None,
+            embeds=list(reply.embeds),
+            view=reply.view(),
+            reference=message.to_reference(fail_if_not_exists=False),
+            mention_author=False,
+            allowed_mentions=NO_MENTIONS,
+            # With a nonce, Discord itself refuses a second message for the same question for a few
+            # minutes, even from another process that saw the same event.
+            nonce=message.id,
+        )
+
+    def _question_in(self, message: discord.Message) -> str | None:
+        """The question a message asks the bot, or None when it is not for the bot."""
+        me = self.user
+        if me is None or message.author.id == me.id or message.author.bot or message.webhook_id is not None:
+            return None
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return None
+        if message.guild is not None and not any(user.id == me.id for user in message.mentions):
+            return None
+        return " ".join(re.sub(rf"<@!?{me.id}>", " ", message.content).split())
+
+    def _reply_to(self, question: str, asker: Asker) -> DiscordReply:
+        if not question or question.casefold() in HELP_WORDS:
+            return render_help()
+        return render_answer(self.newsroom.ask(question, asker))
+
+    # the /brief command
+
+    def _add_brief_command(self) -> None:
+        @self.tree.command(name=COMMAND_NAME, description=COMMAND_DESCRIPTION)
+        @app_commands.describe(question=QUESTION_DESCRIPTION)
+        async def brief(
+            interaction: discord.Interaction, question: app_commands.Range[str, 1, QUESTION_MAX_LENGTH]
+        ) -> None:
+            await self._on_brief_command(interaction, question)
+
+        @brief.autocomplete("question")
+        async def complete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+            return self._complete(Asker(f"discord:{interaction.user.id}"), current)
+
+    async def _on_brief_command(self, interaction: discord.Interaction, question: str) -> None:
+        if not self._answered.first_time(interaction.id):
+            return  # replayed after a RESUME: already answered, and an interaction takes one response
+        asker = Asker(f"discord:{interaction.user.id}")
+        text = " ".join(question.split())
+        if not text:
+            replies = [render_notice(wording.EMPTY_QUESTION)]
+        elif text.casefold() in HELP_WORDS:
+            replies = [render_help()]
+        else:
+            replies, _ = self._safely(lambda: [render_answer(self._ask(text, asker), shareable=True)])
+        await self._respond(interaction, replies, ephemeral=True)
+
+    def _ask(self, question: str, asker: Asker) -> Answer:
+        """The answer to a typed question, or the brief picked from autocomplete (which sends its id)."""
+        if ID_PATTERN.fullmatch(question):
+            try:
+                return self.newsroom.answer_brief(question, asker, question)
+            except UnknownBrief:
+                pass  # a one-word question, or a brief the asker may not see: ask as typed
+        return self.newsroom.ask(question, asker)
+
+    def _complete(self, asker: Asker, current: str) -> list[app_commands.Choice[str]]:
+        """Brief titles holding every typed word, most recently updated first; only briefs the asker may see."""
+        words = current.casefold().split()
+        try:
+            titles = [(v.brief.id, v.brief.title) for v in self.newsroom.briefs(asker)]
+        except Exception:
+            # No suggestions is a fine answer to a keystroke; the reporter can still send the question.
+            log.exception("autocomplete for %r failed", current)
+            return []
+        matching = [(brief_id, title) for brief_id, title in titles if all(w in title.casefold() for w in words)]
+        return [
+            app_commands.Choice(name=wording.clip(title, CHOICE_NAME_LIMIT), value=brief_id)
+            for brief_id, title in matching[:AUTOCOMPLETE_CHOICES]
+        ]
+
+    # buttons
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Handle a click on any of our buttons, whenever and from whichever message it came."""
+        if interaction.type is not discord.InteractionType.component or interaction.data is None:
+            return
+        value = interaction.data.get("custom_id")
+        parsed = parse_custom_id(value) if isinstance(value, str) else None
+        if parsed is None or not self._answered.first_time(interaction.id):
+            return  # not one of ours, or replayed after a RESUME and already answered
+        action, brief_id = parsed
+        asker = Asker(f"discord:{interaction.user.id}")
+        name = interaction.user.display_name
+        replies, ok = self._safely(lambda: self._button_replies(action, brief_id, asker, name))
+        await self._respond(interaction, replies, ephemeral=not (ok and action is Action.SHARE))
+
+    def _button_replies(self, action: Action, brief_id: str, asker: Asker, name: str) -> list[DiscordReply]:
+        answer = self.newsroom.answer_brief(brief_id, asker)
+        if action is Action.FULL:
+            return render_full_brief(answer)
+        if action is Action.SHARE:
+            return [render_answer(answer, shared_by=name)]
+        return [render_answer(answer, shareable=True)]
+
+    # sending
+
+    def _safely(self, build: Callable[[], list[DiscordReply]]) -> tuple[list[DiscordReply], bool]:
+        """The replies ``build`` makes, or a message saying why not; and whether it succeeded."""
+        try:
+            return build(), True
+        except UnknownBrief:
+            return [render_notice(BRIEF_GONE)], False
+        except BriefbotError as error:
+            return [render_notice(str(error))], False
+        except Exception:
+            log.exception("answering on Discord failed")
+            return [render_notice(wording.APOLOGY)], False
+
+    async def _respond(
+        self, interaction: discord.Interaction, replies: Sequence[DiscordReply], *, ephemeral: bool
+    ) -> None:
+        """Answer an interaction with the first reply at once (well within Discord's 3 seconds), the rest after."""
+        first, *rest = replies
+        await interaction.response.send_message(
+            content=first.content or None,
+            embeds=list(first.embeds),
+            view=first.view(),
+            ephemeral=ephemeral,
+            allowed_mentions=NO_MENTIONS,
+        )
+        for reply in rest:
+            await interaction.followup.send(
+                content=reply.content or discord.utils.MISSING,
+                embeds=list(reply.embeds),
+                view=reply.view(),
+                ephemeral=ephemeral,
+                allowed_mentions=NO_MENTIONS,
+            )
+
+
+def build_client(newsroom: Newsroom, settings: DiscordSettings) -> BriefbotClient:
+    """The Discord client with its handlers and ``/brief`` registered, not yet logged in or connected."""
+    return BriefbotClient(newsroom, settings)
+
+
+class DiscordSurface:
+    """Discord as a surface of ``briefbot serve``: a gateway connection, no HTTP routes."""
+
+    name = "discord"
+
+    def __init__(self, newsroom: Newsroom, settings: DiscordSettings) -> None:
+        self.client = build_client(newsroom, settings)
+        self._settings = settings
+        self._gateway: asyncio.Task[None] | None = None
+
+    def routes(self) -> Sequence[web.RouteDef]:
+        """None: Discord talks to the bot over its gateway connection."""
+        return []
+
+    async def start(self) -> None:
+        """Log in (a bad token fails here) and keep the gateway connected in the background."""
+        await self.client.login(self._settings.token)
+        self._gateway = asyncio.create_task(self._connect(), name="briefbot discord gateway")
+
+    async def stop(self) -> None:
+        """Close the gateway connection and the HTTP session."""
+        await self.client.close()
+        if self._gateway is not None:
+            await self._gateway
+
+    async def _connect(self) -> None:
+        try:
+            # discord.py reconnects (and RESUMEs) by itself; this returns only when the client closes.
+            await self.client.connect(reconnect=True)
+        except Exception:
+            log.exception("the Discord gateway connection stopped for good")

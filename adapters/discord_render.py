@@ -1,0 +1,358 @@
+"""Discord rendering: an ``Answer`` as the message Discord shows, within every Discord limit.
+
+Pure functions, no network. Each returns a ``DiscordReply``: the message text,
+its embeds and its buttons. Every sentence comes from ``bot.wording``; the few
+labels only Discord needs (button captions, field names) are constants here.
+
+Discord checks its limits server-side and rejects a whole message over any of
+them (discord.py checks none), so every piece is cut here with
+``bot.wording.clip``; when the embed cannot carry the whole brief, a "Full
+brief" button sends it across as many messages as it needs.
+
+Buttons carry static custom ids (``brief:show:<id>``, ``brief:share:<id>``,
+``brief:full:<id>``) so a click is understood from its id alone, also after a
+restart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+import discord
+
+from bot import wording
+from bot.answers import Answer, Choice, Outcome
+from bot.briefs import ID_PATTERN, MAX_ID_LENGTH, Brief, Source
+
+__all__ = [
+    "BRIEF_GONE",
+    "BUTTON_LABEL_LIMIT",
+    "CONTENT_LIMIT",
+    "CUSTOM_ID_LIMIT",
+    "DESCRIPTION_LIMIT",
+    "EMBEDS_PER_MESSAGE",
+    "EMBED_TOTAL_LIMIT",
+    "FIELDS_PER_EMBED",
+    "FIELD_NAME_LIMIT",
+    "FIELD_VALUE_LIMIT",
+    "FOOTER_LIMIT",
+    "FULL_BRIEF_LABEL",
+    "KEY_POINTS",
+    "SHARED_BY",
+    "SHARE_LABEL",
+    "SOURCES",
+    "TITLE_LIMIT",
+    "Action",
+    "DiscordButton",
+    "DiscordReply",
+    "custom_id",
+    "parse_custom_id",
+    "render_answer",
+    "render_full_brief",
+    "render_help",
+    "render_notice",
+]
+
+# Discord's limits (developer docs, "Embed Limits", "Message Components"); over any of them the whole
+# message is refused with 400 Bad Request.
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELDS_PER_EMBED = 25
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+"""Across every embed of one message: titles, descriptions, field names and values, footers."""
+EMBEDS_PER_MESSAGE = 10
+CUSTOM_ID_LIMIT = 100
+BUTTON_LABEL_LIMIT = 80
+BUTTONS_PER_MESSAGE = 25
+
+QUERY_ECHO_LIMIT = 200
+"""A question quoted back to the asker is cut to this, so the sentence around it always fits."""
+LISTED_TITLE_LIMIT = 200
+"""A brief title in a list of choices or links is cut to this."""
+PAGE_TEXT_LIMIT = EMBED_TOTAL_LIMIT - TITLE_LIMIT - FOOTER_LIMIT
+"""One embed's text on a full-brief page: with the longest title and footer it still fits one message."""
+
+# Labels only Discord shows; sentences stay in bot.wording.
+SHARE_LABEL = "Share in channel"
+FULL_BRIEF_LABEL = "Full brief"
+KEY_POINTS = "Key points"
+SOURCES = "Sources"
+BOTTOM_LINE = "Bottom line:"
+SHARED_BY = "Shared by {name}"
+BRIEF_GONE = "That brief is no longer available. Ask again to get the current one."
+
+CUSTOM_ID_PREFIX = "brief"
+_CUSTOM_ID = re.compile(rf"{CUSTOM_ID_PREFIX}:(?P<action>show|share|full):(?P<brief_id>.{{1,{MAX_ID_LENGTH}}})")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.+?)\s*$")
+_BRACKET = re.compile(r"([\[\]])")
+_NOT_IN_URL = str.maketrans({"(": "%28", ")": "%29", " ": "%20", "<": "%3C", ">": "%3E"})
+
+
+class Action(StrEnum):
+    """What a button does when clicked."""
+
+    SHOW = "show"
+    SHARE = "share"
+    FULL = "full"
+
+
+@dataclass(frozen=True)
+class DiscordButton:
+    """One button: its caption and the custom id its click carries."""
+
+    custom_id: str
+    label: str
+    style: discord.ButtonStyle = discord.ButtonStyle.secondary
+
+
+@dataclass(frozen=True)
+class DiscordReply:
+    """One Discord message: text, embeds and buttons, each within Discord's limits."""
+
+    content: str = ""
+    embeds: tuple[discord.Embed, ...] = ()
+    buttons: tuple[DiscordButton, ...] = ()
+
+    def view(self) -> discord.ui.View:
+        """The buttons as a view to send with the message (empty when there are none)."""
+        return _ButtonsOnly(self.buttons)
+
+
+class _ButtonsOnly(discord.ui.View):
+    """Carries buttons to Discord; clicks are handled by custom id, not by this view.
+
+    discord.py keeps every unfinished view it sends in its view store: forever
+    for a message (one entry per answer, growing without bound), or with a
+    15-minute timeout for an ephemeral response. A view reporting itself
+    finished is never stored, so nothing times out and nothing piles up; the
+    bot's ``on_interaction`` answers clicks from their custom ids alone.
+    """
+
+    def __init__(self, buttons: Sequence[DiscordButton]) -> None:
+        super().__init__(timeout=None)
+        for button in buttons:
+            self.add_item(discord.ui.Button(style=button.style, label=button.label, custom_id=button.custom_id))
+
+    def is_finished(self) -> bool:
+        return True
+
+
+def custom_id(action: Action, brief_id: str) -> str:
+    """The custom id of a button that does ``action`` on one brief."""
+    return f"{CUSTOM_ID_PREFIX}:{action.value}:{brief_id}"
+
+
+def parse_custom_id(value: str) -> tuple[Action, str] | None:
+    """The action and brief id a clicked button carries, or None if it is not one of ours."""
+    match = _CUSTOM_ID.fullmatch(value)
+    if match is None or not ID_PATTERN.fullmatch(match["brief_id"]):
+        return None
+    return Action(match["action"]), match["brief_id"]
+
+
+def render_help() -> DiscordReply:
+    """The short help."""
+    return DiscordReply(content=wording.HELP)
+
+
+def render_notice(text: str) -> DiscordReply:
+    """A one-line message: a prompt, an error fit for a person, or the apology."""
+    return DiscordReply(content=wording.clip(text, CONTENT_LIMIT))
+
+
+def render_answer(answer: Answer, *, shareable: bool = False, shared_by: str | None = None) -> DiscordReply:
+    """An answer as Discord shows it: the brief's embed, the choices, or an honest no with suggestions.
+
+    ``shareable`` adds a "Share in channel" button (for replies only the asker sees);
+    ``shared_by`` names, as plain text, who posted the answer to the channel.
+    """
+    if answer.outcome is Outcome.NO_MATCH:
+        lines = [wording.NO_MATCH.format(query=_echo(answer.query))]
+        if answer.alternatives:
+            lines += ["", wording.NO_MATCH_SUGGESTIONS, *_title_list(answer.alternatives)]
+        return DiscordReply(content=_content(lines), buttons=_choice_buttons(answer.alternatives))
+    if answer.outcome is Outcome.AMBIGUOUS:
+        lines = [wording.AMBIGUOUS.format(query=_echo(answer.query)), "", *_title_list(answer.alternatives)]
+        return DiscordReply(content=_content(lines), buttons=_choice_buttons(answer.alternatives))
+    assert answer.brief is not None
+    embed, complete = _answer_embed(answer)
+    buttons: list[DiscordButton] = []
+    if shareable:
+        share = custom_id(Action.SHARE, answer.brief.id)
+        buttons.append(DiscordButton(share, SHARE_LABEL, discord.ButtonStyle.primary))
+    if not complete:
+        buttons.append(DiscordButton(custom_id(Action.FULL, answer.brief.id), FULL_BRIEF_LABEL))
+    buttons += _choice_buttons(answer.alternatives)
+    content = _content([SHARED_BY.format(name=_plain(shared_by, LISTED_TITLE_LIMIT))]) if shared_by else ""
+    return DiscordReply(content=content, embeds=(embed,), buttons=tuple(buttons[:BUTTONS_PER_MESSAGE]))
+
+
+def render_full_brief(answer: Answer) -> list[DiscordReply]:
+    """The whole brief of an answer, across as many messages as it needs, each within every limit."""
+    assert answer.brief is not None
+    assert answer.freshness is not None
+    brief = answer.brief
+    lines: list[str] = []
+    warning = wording.stale_warning(answer)
+    if warning:
+        lines += [warning, ""]
+    lines += [f"**{BOTTOM_LINE}** {brief.summary}", ""]
+    lines += [f"**{heading[1]}**" if (heading := _HEADING.match(line)) else line for line in brief.body.splitlines()]
+    if brief.sources:
+        lines += ["", f"**{SOURCES}**"] + [f"- {_source_link(source)}" for source in brief.sources]
+    embeds = [discord.Embed(description=text) for text in _pages(lines, PAGE_TEXT_LIMIT)]
+    embeds[0].title = wording.clip(brief.title, TITLE_LIMIT)
+    embeds[-1].set_footer(text=wording.clip(wording.freshness_line(answer.freshness, answer.asked_at), FOOTER_LIMIT))
+    replies: list[DiscordReply] = []
+    batch: list[discord.Embed] = []
+    for embed in embeds:
+        if batch and (len(batch) == EMBEDS_PER_MESSAGE or sum(map(len, batch)) + len(embed) > EMBED_TOTAL_LIMIT):
+            replies.append(DiscordReply(embeds=tuple(batch)))
+            batch = []
+        batch.append(embed)
+    replies.append(DiscordReply(embeds=tuple(batch)))
+    return replies
+
+
+def _answer_embed(answer: Answer) -> tuple[discord.Embed, bool]:
+    """The brief's embed, and whether it carries the whole brief."""
+    assert answer.brief is not None
+    assert answer.freshness is not None
+    brief = answer.brief
+    complete = len(brief.title) <= TITLE_LIMIT and not _has_more_than_key_points(brief)
+    stale = answer.freshness.stale
+    embed = discord.Embed(
+        title=wording.clip(brief.title, TITLE_LIMIT),
+        colour=discord.Colour.orange() if stale else discord.Colour.blurple(),
+    )
+    footer = wording.freshness_line(answer.freshness, answer.asked_at)
+    embed.set_footer(text=wording.clip(footer, FOOTER_LIMIT))
+    if brief.sources:
+        value, whole = _fill([f"- {_source_link(source)}" for source in brief.sources], FIELD_VALUE_LIMIT)
+        embed.add_field(name=SOURCES, value=value, inline=False)
+        complete &= whole
+    if answer.alternatives:
+        value, _ = _fill(_title_list(answer.alternatives, numbered=False), FIELD_VALUE_LIMIT)
+        embed.add_field(name=wording.ALTERNATIVES.rstrip(":"), value=value, inline=False)
+    blocks = [wording.stale_warning(answer) or "", brief.summary]
+    if brief.key_points:
+        blocks += [f"**{KEY_POINTS}**\n" + "\n".join(f"- {point}" for point in brief.key_points)]
+    # The description gets whatever room the rest of the embed leaves under the 6,000 total.
+    room = min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(embed))
+    embed.description, whole = _fill([block for block in blocks if block], room, separator="\n\n")
+    return embed, complete and whole
+
+
+def _fill(blocks: Sequence[str], limit: int, *, separator: str = "\n") -> tuple[str, bool]:
+    """Blocks joined while they fit in ``limit``; the first that does not is clipped. Also says if all fit."""
+    text = ""
+    for block in blocks:
+        joined = f"{text}{separator}{block}" if text else block
+        if len(joined) <= limit:
+            text = joined
+            continue
+        room = limit - len(text) - (len(separator) if text else 0)
+        # A sliver of a block reads as noise; below a few words, stop at the last whole block.
+        if room >= 40 or not text:
+            text = f"{text}{separator}{wording.clip(block, room)}" if text else wording.clip(block, room)
+        return text, False
+    return text, True
+
+
+def _pages(lines: Iterable[str], limit: int) -> list[str]:
+    """Lines packed into texts of at most ``limit`` characters; a longer line is split, never dropped."""
+    pages: list[str] = []
+    page = ""
+    for line in lines:
+        for piece in _split_long(line, limit):
+            if page and len(page) + 1 + len(piece) > limit:
+                pages.append(page)
+                page = piece
+            else:
+                page = f"{page}\n{piece}" if page else piece
+    pages.append(page)
+    # Discord trims each description and refuses an empty one, so blank pages are dropped.
+    return [page.strip() for page in pages if page.strip()]
+
+
+def _split_long(line: str, limit: int) -> list[str]:
+    pieces: list[str] = []
+    while len(line) > limit:
+        cut = line.rfind(" ", 0, limit)
+        if cut < limit * 0.6:
+            cut = limit
+        pieces.append(line[:cut].rstrip())
+        line = line[cut:].lstrip()
+    pieces.append(line)
+    return pieces
+
+
+def _has_more_than_key_points(brief: Brief) -> bool:
+    """Whether the body holds anything besides headings and the key points the embed shows."""
+    shown = set(brief.key_points)
+    for line in brief.body.splitlines():
+        if not line.strip() or _HEADING.match(line):
+            continue
+        bullet = _BULLET.match(line)
+        if bullet is None or bullet[1] not in shown:
+            return True
+    return False
+
+
+def _source_link(source: Source) -> str:
+    """A source as a Markdown link; only the brief's own http(s) URLs become links."""
+    title = _link_text(source.title)
+    parts = urlsplit(source.url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"[{title}]({source.url.translate(_NOT_IN_URL)})"
+    return title
+
+
+def _link_text(text: str) -> str:
+    # escape_markdown leaves lone brackets alone, and a "]" would end the link text early: escape them
+    # separately, as escaping its output again would turn its own backslashes into literal ones.
+    pieces = _BRACKET.split(wording.clip(" ".join(text.split()), LISTED_TITLE_LIMIT))
+    return "".join("\\" + p if p in ("[", "]") else discord.utils.escape_markdown(p) for p in pieces)
+
+
+def _title_list(choices: Sequence[Choice], *, numbered: bool = True) -> list[str]:
+    return [
+        (f"{n}. " if numbered else "- ") + _plain(choice.title, LISTED_TITLE_LIMIT)
+        for n, choice in enumerate(choices, start=1)
+    ]
+
+
+def _choice_buttons(choices: Sequence[Choice]) -> tuple[DiscordButton, ...]:
+    return tuple(
+        DiscordButton(custom_id(Action.SHOW, choice.brief_id), wording.clip(choice.title, BUTTON_LABEL_LIMIT))
+        for choice in choices
+        if len(custom_id(Action.SHOW, choice.brief_id)) <= CUSTOM_ID_LIMIT
+    )
+
+
+def _echo(query: str) -> str:
+    """A question quoted back: one line, cut short, and unable to format or ping."""
+    return _plain(query, QUERY_ECHO_LIMIT)
+
+
+def _plain(text: str, limit: int) -> str:
+    """Text shown as typed: one line, cut to ``limit``, Markdown and mentions escaped.
+
+    Allowed mentions are off on every send; escaping is a second layer, so a
+    ``@everyone`` in a question or a name is shown, never acted on.
+    """
+    clipped = wording.clip(" ".join(text.split()), limit)
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(clipped))
+
+
+def _content(lines: Sequence[str]) -> str:
+    return wording.clip("\n".join(lines), CONTENT_LIMIT)
