@@ -6,7 +6,6 @@ error is caught in one place and printed as a clear message with exit status 1.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import getpass
 import json
@@ -21,10 +20,6 @@ import click
 from dotenv import dotenv_values
 
 from adapters.console import render_answer, render_version, run_chat
-from adapters.http_api import ApiSettings, api_routes
-from adapters.pushing import LocalTarget, RemoteTarget, Target, record_based_on
-from adapters.serve import Surface, serve
-from adapters.slack_app import SlackSettings, SlackSurface
 from bot.answers import answer_to_json
 from bot.briefs import BRIEF_SUFFIXES, brief_to_markdown, load_brief_files
 from bot.errors import BriefbotError
@@ -197,6 +192,8 @@ def chat(context: _Context) -> None:
 @_reports_errors
 def push(context: _Context, paths: tuple[Path, ...], url: str | None, token: str | None, force: bool) -> None:
     """Push edited brief files as new versions, refusing any whose version is no longer the latest."""
+    from adapters.pushing import LocalTarget, RemoteTarget, Target, record_based_on  # httpx loads only for push
+
     loaded = load_brief_files(paths)  # every file checked before anything is pushed
     if url is None:
         target: Target = LocalTarget(context.newsroom, context.editor)
@@ -226,6 +223,14 @@ def push(context: _Context, paths: tuple[Path, ...], url: str | None, token: str
 @_reports_errors
 def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int) -> None:
     """Answer on Slack and Discord (default: every platform configured) and serve the editors' API until stopped."""
+    # The platform libraries load only here, so the other commands start fast.
+    import asyncio
+
+    from adapters.discord_bot import DiscordSettings, DiscordSurface
+    from adapters.http_api import ApiSettings, api_routes
+    from adapters.serve import Surface, serve
+    from adapters.slack_app import SlackSettings, SlackSurface
+
     environ = context.environ
     api = ApiSettings.from_environ(environ)
     chosen = platforms or tuple(p for p in PLATFORMS if environ.get(PLATFORM_TOKENS[p]))
@@ -233,11 +238,15 @@ def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int) 
         raise click.UsageError(
             f"nothing to serve: name a platform ({', '.join(PLATFORMS)}) or set its token, or set BRIEFBOT_API_TOKENS"
         )
+    slack = SlackSettings.from_environ(environ) if "slack" in chosen else None
+    discord = DiscordSettings.from_environ(environ) if "discord" in chosen else None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     newsroom = context.newsroom
     surfaces: list[Surface] = []
-    if "slack" in chosen:
-        surfaces.append(SlackSurface(newsroom, SlackSettings.from_environ(environ)))
+    if slack is not None:
+        surfaces.append(SlackSurface(newsroom, slack))
+    if discord is not None:
+        surfaces.append(DiscordSurface(newsroom, discord))
     routes = api_routes(newsroom, api)
     asyncio.run(serve(newsroom, surfaces, host, port, routes, on_ready=click.echo))
 

@@ -32,6 +32,7 @@ from discord import app_commands
 
 from adapters.discord_render import (
     BRIEF_GONE,
+    CONTENT_LIMIT,
     Action,
     DiscordReply,
     parse_custom_id,
@@ -43,10 +44,12 @@ from adapters.discord_render import (
 from bot import wording
 from bot.answers import Answer
 from bot.briefs import ID_PATTERN
+from bot.chat import chat_command
 from bot.errors import BriefbotError, SettingsError, UnknownBrief
 from bot.newsroom import Asker, Newsroom
 
 __all__ = [
+    "EDITOR_ROLE_VARIABLE",
     "GUILD_VARIABLE",
     "NO_MENTIONS",
     "TOKEN_VARIABLE",
@@ -61,6 +64,7 @@ log = logging.getLogger("briefbot.discord")
 
 TOKEN_VARIABLE = "DISCORD_TOKEN"
 GUILD_VARIABLE = "DISCORD_GUILD_ID"
+EDITOR_ROLE_VARIABLE = "DISCORD_EDITOR_ROLE"
 
 NO_MENTIONS = discord.AllowedMentions.none()
 """Nothing in a brief or a question may ping anyone: no @everyone, @here, user or role."""
@@ -86,6 +90,8 @@ class DiscordSettings:
 
     token: str = field(repr=False)
     guild_id: int | None = None
+    editor_role: int | None = None
+    """Members with this role (its id) are editors."""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> DiscordSettings:
@@ -99,7 +105,10 @@ class DiscordSettings:
         guild = environ.get(GUILD_VARIABLE, "").strip()
         if guild and not (guild.isascii() and guild.isdigit()):
             raise SettingsError(f"{GUILD_VARIABLE}: expected a server (guild) id, a number, found {guild!r}")
-        return cls(token=token, guild_id=int(guild) if guild else None)
+        role = environ.get(EDITOR_ROLE_VARIABLE, "").strip()
+        if role and not (role.isascii() and role.isdigit()):
+            raise SettingsError(f"{EDITOR_ROLE_VARIABLE}: expected a role id, a number, found {role!r}")
+        return cls(token=token, guild_id=int(guild) if guild else None, editor_role=int(role) if role else None)
 
 
 class RecentIds:
@@ -148,8 +157,9 @@ class BriefbotClient(discord.Client):
         question = self._question_in(message)
         if question is None or not self._answered.first_time(message.id):
             return
-        asker = Asker(f"discord:{message.author.id}")
-        replies, _ = self._safely(lambda: [self._reply_to(question, asker)])
+        asker = self._asker(message.author)
+        channel = f"discord:{message.channel.id}"
+        replies, _ = self._safely(lambda: [self._reply_to(question, asker, channel)])
         reply = replies[0]
         await message.channel.send(
             content=reply.content or None,
@@ -174,10 +184,20 @@ class BriefbotClient(discord.Client):
             return None
         return " ".join(re.sub(rf"<@!?{me.id}>", " ", message.content).split())
 
-    def _reply_to(self, question: str, asker: Asker) -> DiscordReply:
+    def _reply_to(self, question: str, asker: Asker, channel: str) -> DiscordReply:
         if not question or question.casefold() in HELP_WORDS:
             return render_help()
-        return render_answer(self.newsroom.ask(question, asker))
+        done = chat_command(self.newsroom, question, asker, channel)
+        if done is not None:
+            return render_notice(done)
+        return render_answer(self.newsroom.ask(question, _reporter(asker)))
+
+    def _asker(self, person: discord.User | discord.Member) -> Asker:
+        """Who is asking: an editor when they hold the editors' role (roles exist only in a server)."""
+        role = self.settings.editor_role
+        if role is not None and isinstance(person, discord.Member) and any(r.id == role for r in person.roles):
+            return Asker(person.display_name, is_editor=True)
+        return Asker(f"discord:{person.id}")
 
     # the /brief command
 
@@ -196,14 +216,17 @@ class BriefbotClient(discord.Client):
     async def _on_brief_command(self, interaction: discord.Interaction, question: str) -> None:
         if not self._answered.first_time(interaction.id):
             return  # replayed after a RESUME: already answered, and an interaction takes one response
-        asker = Asker(f"discord:{interaction.user.id}")
+        asker = self._asker(interaction.user)
+        channel = f"discord:{interaction.channel_id}"
         text = " ".join(question.split())
         if not text:
             replies = [render_notice(wording.EMPTY_QUESTION)]
         elif text.casefold() in HELP_WORDS:
             replies = [render_help()]
+        elif (done := chat_command(self.newsroom, text, asker, channel)) is not None:
+            replies = [render_notice(done)]
         else:
-            replies, _ = self._safely(lambda: [render_answer(self._ask(text, asker), shareable=True)])
+            replies, _ = self._safely(lambda: [render_answer(self._ask(text, _reporter(asker)), shareable=True)])
         await self._respond(interaction, replies, ephemeral=True)
 
     def _ask(self, question: str, asker: Asker) -> Answer:
@@ -290,6 +313,11 @@ class BriefbotClient(discord.Client):
             )
 
 
+def _reporter(asker: Asker) -> Asker:
+    """Questions are answered as reporters see briefs, editors included: drafts stay in the editors' tools."""
+    return Asker(asker.name) if asker.is_editor else asker
+
+
 def build_client(newsroom: Newsroom, settings: DiscordSettings) -> BriefbotClient:
     """The Discord client with its handlers and ``/brief`` registered, not yet logged in or connected."""
     return BriefbotClient(newsroom, settings)
@@ -308,6 +336,17 @@ class DiscordSurface:
     def routes(self) -> Sequence[web.RouteDef]:
         """None: Discord talks to the bot over its gateway connection."""
         return []
+
+    async def notify(self, channel: str, text: str) -> None:
+        """Post an update to a following channel, with no mentions; Discord's errors are logged."""
+        try:
+            target = self.client.get_channel(int(channel)) or await self.client.fetch_channel(int(channel))
+            if not isinstance(target, discord.abc.Messageable):
+                log.error("cannot post an update to channel %s: not a text channel", channel)
+                return
+            await target.send(content=wording.clip(text, CONTENT_LIMIT), allowed_mentions=NO_MENTIONS)
+        except (ValueError, discord.HTTPException) as error:
+            log.error("could not post an update to channel %s: %s", channel, error)
 
     async def start(self) -> None:
         """Log in (a bad token fails here) and keep the gateway connected in the background."""

@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-import warnings
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import discord
 import pytest
 import yarl
 from conftest import EDITOR, REPORTER
@@ -36,33 +36,26 @@ from fake_discord import (
     user,
 )
 
+from adapters.discord_bot import (
+    BriefbotClient,
+    DiscordSettings,
+    DiscordSurface,
+    RecentIds,
+    build_client,
+)
+from adapters.discord_render import (
+    BRIEF_GONE,
+    CONTENT_LIMIT,
+    CUSTOM_ID_LIMIT,
+    DESCRIPTION_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    EMBEDS_PER_MESSAGE,
+    FULL_BRIEF_LABEL,
+    SHARE_LABEL,
+)
 from bot import wording
 from bot.errors import SettingsError, StoreDamaged
 from bot.newsroom import Newsroom
-
-with warnings.catch_warnings():
-    # discord.py imports the standard library's audioop for voice (unused here), deprecated since Python 3.11;
-    # the test settings turn every warning into an error, so this one import is let through.
-    warnings.filterwarnings("ignore", "'audioop' is deprecated", DeprecationWarning)
-    import discord
-
-    from adapters.discord_bot import (
-        BriefbotClient,
-        DiscordSettings,
-        DiscordSurface,
-        RecentIds,
-        build_client,
-    )
-    from adapters.discord_render import (
-        BRIEF_GONE,
-        CONTENT_LIMIT,
-        CUSTOM_ID_LIMIT,
-        DESCRIPTION_LIMIT,
-        EMBED_TOTAL_LIMIT,
-        EMBEDS_PER_MESSAGE,
-        FULL_BRIEF_LABEL,
-        SHARE_LABEL,
-    )
 
 KREMLIN = "kremlin-open-to-putin-trump-meeting"
 KREMLIN_TITLE = "Kremlin says it remains open to a Putin-Trump meeting"

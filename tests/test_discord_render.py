@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -13,39 +12,34 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.console import render_answer as console_answer
+from adapters.discord_render import (
+    BUTTON_LABEL_LIMIT,
+    CONTENT_LIMIT,
+    CUSTOM_ID_LIMIT,
+    DESCRIPTION_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    EMBEDS_PER_MESSAGE,
+    FIELD_NAME_LIMIT,
+    FIELD_VALUE_LIMIT,
+    FIELDS_PER_EMBED,
+    FOOTER_LIMIT,
+    FULL_BRIEF_LABEL,
+    SHARE_LABEL,
+    TITLE_LIMIT,
+    Action,
+    DiscordReply,
+    custom_id,
+    parse_custom_id,
+    render_answer,
+    render_full_brief,
+    render_help,
+    render_notice,
+)
 from bot import wording
 from bot.answers import Answer, Choice, Outcome, answer_with
 from bot.briefs import MAX_ID_LENGTH, Brief, Source
 from bot.newsroom import Newsroom
 from bot.store import Version
-
-with warnings.catch_warnings():
-    # discord.py imports the standard library's audioop for voice (unused here), deprecated since Python 3.11;
-    # the test settings turn every warning into an error, so this one import is let through.
-    warnings.filterwarnings("ignore", "'audioop' is deprecated", DeprecationWarning)
-    from adapters.discord_render import (
-        BUTTON_LABEL_LIMIT,
-        CONTENT_LIMIT,
-        CUSTOM_ID_LIMIT,
-        DESCRIPTION_LIMIT,
-        EMBED_TOTAL_LIMIT,
-        EMBEDS_PER_MESSAGE,
-        FIELD_NAME_LIMIT,
-        FIELD_VALUE_LIMIT,
-        FIELDS_PER_EMBED,
-        FOOTER_LIMIT,
-        FULL_BRIEF_LABEL,
-        SHARE_LABEL,
-        TITLE_LIMIT,
-        Action,
-        DiscordReply,
-        custom_id,
-        parse_custom_id,
-        render_answer,
-        render_full_brief,
-        render_help,
-        render_notice,
-    )
 
 KREMLIN = "kremlin-open-to-putin-trump-meeting"
 
