@@ -90,11 +90,11 @@ def answer_message(answer: Answer, *, shareable: bool = False, shared_by: str | 
     if answer.outcome is Outcome.NO_MATCH:
         blocks = [_section(wording.NO_MATCH.format(query=answer.query))]
         if answer.alternatives:
-            blocks += [_section(wording.NO_MATCH_SUGGESTIONS), _choice_buttons(answer.alternatives, answer.query)]
+            blocks += _choices(wording.NO_MATCH_SUGGESTIONS, answer.alternatives, answer.query)
         return SlackMessage(_notification(wording.NO_MATCH.format(query=answer.query)), tuple(blocks))
     if answer.outcome is Outcome.AMBIGUOUS:
         question = wording.AMBIGUOUS.format(query=answer.query)
-        blocks = [_section(question), _choice_buttons(answer.alternatives, answer.query)]
+        blocks = [_section(question), *_choices(None, answer.alternatives, answer.query)]
         return SlackMessage(_notification(question), tuple(blocks))
     return _brief_message(answer, shareable=shareable, shared_by=shared_by)
 
@@ -165,7 +165,7 @@ def _brief_message(answer: Answer, *, shareable: bool, shared_by: str | None) ->
     if cut:
         blocks.append(_mrkdwn_section(CUT_NOTE))
     if answer.alternatives:
-        blocks += [_section(wording.ALTERNATIVES), _choice_buttons(answer.alternatives, answer.query)]
+        blocks += _choices(wording.ALTERNATIVES, answer.alternatives, answer.query)
     buttons = []
     if shareable:
         buttons.append(_button(SHARE_LABEL, ACTION_SHARE, brief.id, answer.query, style="primary"))
@@ -227,6 +227,12 @@ def _chunks(lines: Sequence[str], limit: int) -> list[str]:
 
 
 # buttons
+
+
+def _choices(heading: str | None, choices: Sequence[Choice], query: str) -> list[dict[str, Any]]:
+    """The choices listed by full title (buttons cut titles at 75 characters), then a button for each."""
+    lines = ([escape(heading)] if heading else []) + [f"\u2022 {escape(choice.title)}" for choice in choices]
+    return [_mrkdwn_section(_fit("\n".join(lines), SECTION_LIMIT)[0]), _choice_buttons(choices, query)]
 
 
 def _choice_buttons(choices: Sequence[Choice], query: str) -> dict[str, Any]:
