@@ -219,9 +219,15 @@ def push(context: _Context, paths: tuple[Path, ...], url: str | None, token: str
 @click.argument("platforms", nargs=-1, type=click.Choice(PLATFORMS))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address for the HTTP server.")
 @click.option("--port", default=3000, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+@click.option(
+    "--watch",
+    "folder",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Push brief files in FOLDER as they change (a bad file is reported and skipped).",
+)
 @pass_context
 @_reports_errors
-def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int) -> None:
+def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int, folder: Path | None) -> None:
     """Answer on Slack and Discord (default: every platform configured) and serve the editors' API until stopped."""
     # The platform libraries load only here, so the other commands start fast.
     import asyncio
@@ -234,7 +240,7 @@ def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int) 
     environ = context.environ
     api = ApiSettings.from_environ(environ)
     chosen = platforms or tuple(p for p in PLATFORMS if environ.get(PLATFORM_TOKENS[p]))
-    if not chosen and not api.tokens and not api.open_reads:
+    if not chosen and not api.tokens and not api.open_reads and folder is None:
         raise click.UsageError(
             f"nothing to serve: name a platform ({', '.join(PLATFORMS)}) or set its token, or set BRIEFBOT_API_TOKENS"
         )
@@ -248,7 +254,7 @@ def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int) 
     if discord is not None:
         surfaces.append(DiscordSurface(newsroom, discord))
     routes = api_routes(newsroom, api)
-    asyncio.run(serve(newsroom, surfaces, host, port, routes, on_ready=click.echo))
+    asyncio.run(serve(newsroom, surfaces, host, port, routes, watch=folder, on_ready=click.echo))
 
 
 def main() -> None:

@@ -14,11 +14,13 @@ import contextlib
 import logging
 import signal
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol
 
 from aiohttp import web
 
 from adapters.http_api import error_middleware
+from adapters.watching import watch_folder
 from bot import wording
 from bot.newsroom import Newsroom, Update
 
@@ -128,13 +130,16 @@ async def serve(
     host: str,
     port: int,
     routes: Sequence[web.RouteDef] = (),
+    watch: Path | None = None,
     on_ready: Callable[[str], None] = print,
 ) -> None:
-    """Run the HTTP server, every surface and the announcer until SIGINT or SIGTERM, then stop them all."""
+    """Run the HTTP server, every surface, the announcer and a folder watch until SIGINT or SIGTERM."""
     runner = await start_http(surfaces, host, port, routes)
     announcer = Announcer(newsroom, surfaces)
     newsroom.subscribe(announcer)
     background = [asyncio.create_task(announcer.run()), asyncio.create_task(_refresh(newsroom))]
+    if watch is not None:
+        background.append(asyncio.create_task(watch_folder(newsroom, watch)))
     started: list[Surface] = []
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
