@@ -248,6 +248,7 @@ def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int, 
     discord = DiscordSettings.from_environ(environ) if "discord" in chosen else None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     newsroom = context.newsroom
+    newsroom.limit_questions(context.settings.rate_limit)
     surfaces: list[Surface] = []
     if slack is not None:
         surfaces.append(SlackSurface(newsroom, slack))

@@ -21,7 +21,15 @@ from aiohttp import web
 from bot.answers import answer_to_json
 from bot.briefs import brief_from_mapping, parse_brief
 from bot.changes import compare
-from bot.errors import BriefbotError, BriefError, SettingsError, UnknownBrief, VersionConflict
+from bot.errors import (
+    BriefbotError,
+    BriefError,
+    RateLimited,
+    SettingsError,
+    StoreUnwritable,
+    UnknownBrief,
+    VersionConflict,
+)
 from bot.newsroom import Asker, Newsroom
 from bot.store import Version
 from bot.wording import describe_changes
@@ -103,8 +111,8 @@ def version_to_json(version: Version, *, with_brief: bool = True) -> dict[str, A
     return data
 
 
-def _error(status: int, message: str, **extra: Any) -> web.Response:
-    return web.json_response({"error": message, **extra}, status=status)
+def _error(status: int, message: str, headers: Mapping[str, str] | None = None, **extra: Any) -> web.Response:
+    return web.json_response({"error": message, **extra}, status=status, headers=headers)
 
 
 class _Refused(Exception):
@@ -137,6 +145,11 @@ async def error_middleware(
         return response
     except UnknownBrief as error:
         return _error(404, str(error))
+    except StoreUnwritable as error:
+        log.error("%s %s: %s", request.method, request.path, error)
+        return _error(507, str(error))
+    except RateLimited as error:
+        return _error(429, str(error), headers={"Retry-After": "5"})
     except BriefbotError as error:
         return _error(400, str(error))
     except Exception:

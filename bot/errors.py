@@ -6,6 +6,8 @@
     ├── UnknownBrief              no brief with that id (or not visible to the asker)
     ├── VersionConflict           a push was based on a version that is no longer the latest
     ├── StoreDamaged              a file in the store cannot be read (names the file)
+    ├── StoreUnwritable           the store cannot be written (disk full, permissions): nothing was stored
+    ├── RateLimited               one person asked more questions in a minute than the limit
     └── SettingsError             a setting has a value the bot cannot use
 
 Adapters catch ``BriefbotError`` in one place and show its message; anything
@@ -21,8 +23,10 @@ __all__ = [
     "BriefError",
     "BriefbotError",
     "ImportRejected",
+    "RateLimited",
     "SettingsError",
     "StoreDamaged",
+    "StoreUnwritable",
     "UnknownBrief",
     "VersionConflict",
 ]
@@ -93,6 +97,28 @@ class VersionConflict(BriefbotError):
         super().__init__(
             f"{brief_id}: your edit is based on {based_on}, but the latest is "
             f"v{current} by {current_editor}{when}; nothing was stored, merge with v{current} and push again"
+        )
+
+
+class StoreUnwritable(BriefbotError):
+    """A write to the store failed (disk full, read-only, permissions); nothing was stored."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path}: cannot be written ({problem}); nothing was stored, and briefbot goes on answering from "
+            "what it has. Free some space or fix the folder's permissions, then push again"
+        )
+
+
+class RateLimited(BriefbotError):
+    """One asker asked more questions in a minute than the newsroom allows."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        super().__init__(
+            f"You're asking faster than I can keep up with (more than {per_minute} questions a minute). "
+            "Give it a few seconds and ask again."
         )
 
 

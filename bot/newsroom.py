@@ -21,7 +21,8 @@ from bot.answers import Answer, Outcome, answer_with, decide
 from bot.briefs import Brief, load_brief_files
 from bot.changes import Changes, compare
 from bot.entities import Entities, load_entities
-from bot.errors import UnknownBrief
+from bot.errors import RateLimited, StoreUnwritable, UnknownBrief
+from bot.limits import RateLimiter
 from bot.search import SearchIndex
 from bot.settings import Settings
 from bot.store import LoggedQuestion, Pushed, TinyStore, Version
@@ -101,6 +102,7 @@ class Newsroom:
         self._latest: dict[str, Version] = {}
         self._index = SearchIndex(entities=entities)
         self._listeners: list[Listener] = []
+        self._limiter: RateLimiter | None = None
         # Loading makes millions of objects that live as long as the process: collecting garbage
         # meanwhile only slows the start, and once frozen they are no longer re-scanned by every
         # full collection, which would pause answers for many milliseconds at 10,000 briefs.
@@ -123,8 +125,14 @@ class Newsroom:
 
     # reporters
 
+    def limit_questions(self, per_minute: int) -> None:
+        """From now on, refuse an asker's questions beyond ``per_minute`` a minute (0 lifts the limit)."""
+        self._limiter = RateLimiter(per_minute) if per_minute > 0 else None
+
     def ask(self, question: str, asker: Asker) -> Answer:
         """Answer a question with the best brief the asker may see, choices, or an honest no."""
+        if self._limiter is not None and not self._limiter.allow(asker.name):
+            raise RateLimited(self._limiter.per_minute)
         now = self._clock()
         with self._lock:
             self._sync()
@@ -136,9 +144,12 @@ class Newsroom:
             ]
         answer = decide(query, ranked, now)
         if answer.outcome is Outcome.NO_MATCH and query.terms:
-            self.store.log_question(
-                LoggedQuestion(query.text, asker.name, now, tuple(c.brief_id for c in answer.alternatives))
-            )
+            try:
+                self.store.log_question(
+                    LoggedQuestion(query.text, asker.name, now, tuple(c.brief_id for c in answer.alternatives))
+                )
+            except StoreUnwritable as error:
+                log.warning("the question was answered but not logged: %s", error)  # answering matters more
         return answer
 
     def answer_brief(self, brief_id: str, asker: Asker, query: str = "") -> Answer:
@@ -277,7 +288,10 @@ class Newsroom:
             return
         with self._lock:
             self._sync()
-            self.store.save_snapshot(self._latest.values(), self._index.export(), taken_ns)
+            try:
+                self.store.save_snapshot(self._latest.values(), self._index.export(), taken_ns)
+            except StoreUnwritable as error:
+                log.warning("no start-up snapshot written (the next start reads every brief): %s", error)
 
     def _sync(self) -> None:
         for brief_id in self.store.poll_changes():

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import SettingsError
+from bot.limits import DEFAULT_QUESTIONS_PER_MINUTE
 
 __all__ = ["Settings", "default_store_path"]
 
@@ -18,6 +19,7 @@ STORE_VARIABLE = "BRIEFBOT_STORE"
 SEED_VARIABLE = "BRIEFBOT_SEED_SAMPLES"
 EDITOR_VARIABLE = "BRIEFBOT_EDITOR"
 ENTITIES_VARIABLE = "BRIEFBOT_ENTITIES"
+RATE_LIMIT_VARIABLE = "BRIEFBOT_RATE_LIMIT"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -30,6 +32,8 @@ class Settings:
     seed_samples: bool = True
     editor: str | None = None
     entities: Path | None = None
+    rate_limit: int = DEFAULT_QUESTIONS_PER_MINUTE
+    """Questions one person may ask a minute in chat and over the API (0: no limit)."""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str], *, store: Path | None = None) -> Settings:
@@ -39,6 +43,7 @@ class Settings:
             seed_samples=_flag(environ, SEED_VARIABLE, default=True),
             editor=environ.get(EDITOR_VARIABLE) or None,
             entities=Path(environ[ENTITIES_VARIABLE]).expanduser() if environ.get(ENTITIES_VARIABLE) else None,
+            rate_limit=_count(environ, RATE_LIMIT_VARIABLE, default=DEFAULT_QUESTIONS_PER_MINUTE),
         )
 
 
@@ -46,6 +51,15 @@ def default_store_path(environ: Mapping[str, str]) -> Path:
     """The per-user data folder: ``$XDG_DATA_HOME/briefbot`` or ``~/.local/share/briefbot``."""
     base = environ.get("XDG_DATA_HOME") or str(Path(environ.get("HOME") or Path.home()) / ".local" / "share")
     return Path(base) / "briefbot"
+
+
+def _count(environ: Mapping[str, str], name: str, *, default: int) -> int:
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()):
+        raise SettingsError(f"{name}: expected a whole number (0 for no limit), found {value!r}")
+    return int(value)
 
 
 def _flag(environ: Mapping[str, str], name: str, *, default: bool) -> bool:

@@ -29,7 +29,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import MemoryStorage, Storage
 
 from bot.briefs import ID_PATTERN, Brief, Source, Status
-from bot.errors import StoreDamaged, UnknownBrief, VersionConflict
+from bot.errors import StoreDamaged, StoreUnwritable, UnknownBrief, VersionConflict
 
 __all__ = ["AtomicJSONStorage", "LoggedQuestion", "Pushed", "Snapshot", "TinyStore", "Version"]
 
@@ -109,7 +109,10 @@ class AtomicJSONStorage(Storage):
             raise StoreDamaged(str(self._path), f"not JSON: {error}") from None
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        _atomic_write(self._path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        try:
+            _atomic_write(self._path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        except OSError as error:
+            raise StoreUnwritable(str(self._path), error.strerror or str(error)) from None
 
     def close(self) -> None:
         """Nothing stays open between calls."""
@@ -237,7 +240,10 @@ class TinyStore:
             "latest": [_version_to_record(version) for version in latest],
             "index": index,
         }
-        _atomic_write(self.root / SNAPSHOT_FILE, marshal.dumps(data))
+        try:
+            _atomic_write(self.root / SNAPSHOT_FILE, marshal.dumps(data))
+        except OSError as error:
+            raise StoreUnwritable(str(self.root / SNAPSHOT_FILE), error.strerror or str(error)) from None
 
     def load_snapshot(self) -> Snapshot | None:
         """The last snapshot and the briefs changed since, or None when there is none or it cannot be used."""
@@ -318,7 +324,10 @@ class TinyStore:
             "asked_at": question.asked_at.isoformat(),
             "suggestions": list(question.suggestions),
         }
-        _append_line(self.root / QUESTIONS_FILE, json.dumps(record, ensure_ascii=False))
+        try:
+            _append_line(self.root / QUESTIONS_FILE, json.dumps(record, ensure_ascii=False))
+        except OSError as error:
+            raise StoreUnwritable(str(self.root / QUESTIONS_FILE), error.strerror or str(error)) from None
 
     def questions(self) -> list[LoggedQuestion]:
         """Every logged unanswered question, oldest first; a line torn by a crash is skipped."""
@@ -388,7 +397,12 @@ class TinyStore:
         path = self.root / JOURNAL_FILE
         was_current = self._journal_seen == _size(path)
         lines = "\n".join(json.dumps({"id": v.brief.id, "version": v.number}) for v in versions)
-        _append_line(path, lines)
+        try:
+            _append_line(path, lines)
+        except OSError:
+            # The versions are stored (their shards are on disk); only other running processes miss
+            # the news until they restart, so the push is not failed for it.
+            return
         if was_current:
             self._journal_seen = _size(path)
 

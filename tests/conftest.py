@@ -13,6 +13,8 @@ from fake_slack import FakeSlack
 from bot.newsroom import Asker, Newsroom
 from bot.store import TinyStore
 
+pytest_plugins = ["slack_harness"]
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_BRIEFS = REPO / "briefs"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

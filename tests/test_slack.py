@@ -5,32 +5,23 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-import aiohttp
 import pytest
 import yaml
 from conftest import NOW, REPO, REPORTER
 from fake_slack import (
-    SECRET,
-    Call,
     Failure,
-    FakeSlack,
-    action_body,
     dm_event,
-    event_body,
     iter_texts,
     mention_event,
-    signed_headers,
     slash_body,
 )
+from slack_harness import Served
 from slack_sdk.models.blocks import Block
 
-from adapters.serve import start_http
-from adapters.slack_app import COMMAND, EDIT_COMMAND, EVENTS_PATH, SlackSettings, SlackSurface, plain_question
+from adapters.slack_app import COMMAND, EDIT_COMMAND, EVENTS_PATH, SlackSettings, plain_question
 from adapters.slack_render import ACTION_FULL, ACTION_SHARE, ACTION_SHOW, MAX_BLOCKS, answer_message, escape
 from bot.answers import Outcome
 from bot.briefs import Brief, Source
@@ -40,58 +31,6 @@ from bot.newsroom import Newsroom
 KREMLIN = "kremlin-open-to-putin-trump-meeting"
 KREMLIN_TITLE = "Kremlin says it remains open to a Putin-Trump meeting"
 QUESTION = "latest Kremlin stance on a Trump meeting"
-
-
-@dataclass
-class Served:
-    """The bot's HTTP endpoint on 127.0.0.1 and the Slack stand-in it talks to."""
-
-    url: str
-    fake: FakeSlack
-    newsroom: Newsroom
-    session: aiohttp.ClientSession
-
-    async def post(self, body: str, headers: dict[str, str]) -> tuple[int, str, dict[str, str]]:
-        async with self.session.post(self.url + EVENTS_PATH, data=body.encode(), headers=headers) as response:
-            return response.status, await response.text(), dict(response.headers)
-
-    async def slash(self, text: str, **header_options: Any) -> tuple[int, dict[str, Any]]:
-        body = slash_body(text, self.fake.response_url())
-        status, reply, _ = await self.post(body, signed_headers(body, **header_options))
-        return status, json.loads(reply) if reply.startswith("{") else {"raw": reply}
-
-    async def click(self, action_id: str, value: str, ephemeral: bool = True) -> int:
-        body = action_body(action_id, value, self.fake.response_url("click"), ephemeral=ephemeral)
-        status, _, _ = await self.post(body, signed_headers(body))
-        return status
-
-    async def event(self, event: dict[str, Any], event_id: str = "Ev001", retry: int | None = None) -> int:
-        body = event_body(event, event_id)
-        headers = signed_headers(body)
-        if retry is not None:
-            headers |= {"x-slack-retry-num": str(retry), "x-slack-retry-reason": "http_timeout"}
-        status, _, _ = await self.post(body, headers)
-        return status
-
-    async def wait_for(self, path_prefix: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
-        """The calls to ``path_prefix`` once ``count`` have arrived (listeners run after the ack)."""
-        for _ in range(int(timeout / 0.01)):
-            calls = self.fake.calls(path_prefix)
-            if len(calls) >= count:
-                return calls
-            await asyncio.sleep(0.01)
-        return self.fake.calls(path_prefix)
-
-
-@pytest.fixture
-async def served(fake: FakeSlack, newsroom: Newsroom) -> AsyncIterator[Served]:
-    """The Slack surface served over real HTTP on 127.0.0.1, as ``briefbot serve slack`` serves it."""
-    settings = SlackSettings("xoxb-test-token", SECRET, api_url=fake.api_url)
-    runner = await start_http([SlackSurface(newsroom, settings)], "127.0.0.1", 0)
-    host, port = runner.addresses[0][:2]
-    async with aiohttp.ClientSession() as session:
-        yield Served(f"http://{host}:{port}", fake, newsroom, session)
-    await runner.cleanup()
 
 
 def _validated(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:

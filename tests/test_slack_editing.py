@@ -12,7 +12,8 @@ import aiohttp
 import pytest
 from conftest import REPORTER
 from fake_slack import SECRET, FakeSlack, form_values, signed_headers, slash_body, view_submission_body
-from test_slack import KREMLIN, Served
+from slack_harness import Served
+from test_slack import KREMLIN
 
 from adapters.serve import Announcer, start_http
 from adapters.slack_app import EDIT_COMMAND, SlackSettings, SlackSurface
