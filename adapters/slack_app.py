@@ -73,8 +73,9 @@ GROUP_CACHE_SECONDS = 300.0
 """How long the editors' user group membership is trusted before it is fetched again."""
 HELP_WORDS = frozenset({"", "help", "?"})
 
-HTTP_TIMEOUT = 5.0
-"""Seconds before a Web API or response URL call is abandoned (and retried)."""
+HTTP_TIMEOUT = 5
+"""Seconds before a Web API or response URL call is abandoned. A call that timed out is not retried:
+Slack may have posted it already, and a reply or an update posted twice is worse than one logged as lost."""
 
 MAX_RETRIES = 3
 """Retries for one call on a rate limit (after Retry-After), a 5xx answer, or a connection error or timeout."""
@@ -98,6 +99,7 @@ class SlackSettings:
     """Slack user ids of the editors."""
     editor_group: str | None = None
     """A Slack user group whose members are editors too."""
+    timeout: int = HTTP_TIMEOUT
 
     @property
     def socket_mode(self) -> bool:
@@ -176,7 +178,7 @@ class _SeenEvents:
 def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
     """The Bolt app: ``/brief``, mentions, DMs and the answer buttons, over one newsroom."""
     client = AsyncWebClient(
-        token=settings.bot_token, base_url=settings.api_url, timeout=int(HTTP_TIMEOUT), retry_handlers=retry_handlers()
+        token=settings.bot_token, base_url=settings.api_url, timeout=settings.timeout, retry_handlers=retry_handlers()
     )
     app = AsyncApp(client=client, signing_secret=settings.signing_secret or "", name="briefbot")
     seen = _SeenEvents()
@@ -293,6 +295,8 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
             await client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, **message.payload())
         except SlackApiError as error:
             log.error("could not answer in %s: %s", event.get("channel"), error.response.get("error"))
+        except TimeoutError:
+            log.error("answering in %s timed out; not retried, as Slack may have posted it", event.get("channel"))
 
     @app.action(re.compile(f"^{ACTION_SHOW}"))
     async def show_choice(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -375,7 +379,7 @@ async def _respond(body: dict[str, Any], message: SlackMessage, *, response_type
     if not isinstance(url, str):
         log.error("no response URL on a %s interaction", body.get("type"))
         return
-    webhook = AsyncWebhookClient(url, timeout=int(HTTP_TIMEOUT), retry_handlers=retry_handlers())
+    webhook = AsyncWebhookClient(url, timeout=HTTP_TIMEOUT, retry_handlers=retry_handlers())
     payload = {**message.payload(), "response_type": response_type, "replace_original": replace_original}
     try:
         response = await webhook.send_dict(payload)
@@ -414,6 +418,8 @@ class SlackSurface:
             await self.app.client.chat_postMessage(channel=channel, **message.payload())
         except SlackApiError as error:
             log.error("could not post an update in %s: %s", channel, error.response.get("error"))
+        except TimeoutError:
+            log.error("posting an update in %s timed out; not retried, as Slack may have posted it", channel)
 
     async def start(self) -> None:
         """Open the Socket Mode connection when configured; HTTP mode needs nothing more."""

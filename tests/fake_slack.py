@@ -40,6 +40,8 @@ class Failure:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: str = '{"ok": false, "error": "ratelimited"}'
+    delay: float = 0.0
+    """Seconds to wait before answering, as an overloaded Slack does (the call is recorded first)."""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -67,6 +69,7 @@ class _Handler(BaseHTTPRequestHandler):
             failures = self.server.failures.get(path)
             failure = failures.pop(0) if failures else None
         if failure is not None:
+            time.sleep(failure.delay)
             self._send(failure.status, failure.body, failure.headers)
         elif path == "/api/auth.test":
             self._send(200, json.dumps({"ok": True, "user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM}))

@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 from conftest import REPORTER
-from fake_slack import SECRET, FakeSlack, form_values, signed_headers, slash_body, view_submission_body
+from fake_slack import SECRET, Failure, FakeSlack, form_values, signed_headers, slash_body, view_submission_body
 from slack_harness import Served
 from test_slack import KREMLIN
 
@@ -20,6 +20,7 @@ from adapters.slack_app import EDIT_COMMAND, SlackSettings, SlackSurface
 from bot.briefs import Status
 from bot.newsroom import Newsroom
 
+TIMEOUT = 2
 EDITOR_ID = "UEDITOR"
 REPORTER_ID = "U222"
 
@@ -27,7 +28,9 @@ REPORTER_ID = "U222"
 @pytest.fixture
 async def served(fake: FakeSlack, newsroom: Newsroom) -> AsyncIterator[Served]:
     """The Slack surface with one editor by id, served on 127.0.0.1, announcing updates to its followers."""
-    settings = SlackSettings("xoxb-test-token", SECRET, api_url=fake.api_url, editors=frozenset({EDITOR_ID}))
+    settings = SlackSettings(
+        "xoxb-test-token", SECRET, api_url=fake.api_url, editors=frozenset({EDITOR_ID}), timeout=TIMEOUT
+    )
     surface = SlackSurface(newsroom, settings)
     runner = await start_http([surface], "127.0.0.1", 0)
     announcer = Announcer(newsroom, [surface])
@@ -178,3 +181,34 @@ async def test_following_a_draft_or_unknown_brief_is_refused(served: Served) -> 
         assert f"no brief with id {brief_id!r}" in reply["text"].lower() or brief_id in reply["text"]
         assert "now follows" not in reply["text"]
     assert served.newsroom.following("slack:C111") == []
+
+
+async def test_an_update_rate_limited_or_failing_is_retried_and_posted_once(served: Served) -> None:
+    """A 429 with Retry-After, then a 503, are retried with backoff; the update lands once."""
+    await _command(served, f"follow {KREMLIN}", REPORTER_ID)
+    served.fake.fail(
+        "/api/chat.postMessage", Failure(429, {"Retry-After": "1"}), Failure(503, body='{"ok": false, "error": "x"}')
+    )
+    brief = served.newsroom.show(KREMLIN, REPORTER).brief
+    served.newsroom.push(replace(brief, summary="New bottom line."), editor="Ben Okafor", channel="api")
+    calls = await served.wait_for("/api/chat.postMessage", count=3, timeout=10)
+    await served.wait_for("/api/chat.postMessage", count=4, timeout=1)
+    assert len(served.fake.calls("/api/chat.postMessage")) == 3  # two refused, one posted, none after
+    assert {call.body["text"] for call in calls} == {f"Updated: {brief.title} (v2, World desk) - bottom line changed"}
+
+
+async def test_an_update_that_times_out_is_logged_and_not_posted_twice(
+    served: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    """When Slack does not answer in time the update is not sent again (Slack may have posted it): it is logged."""
+    await _command(served, f"follow {KREMLIN}", REPORTER_ID)
+    served.fake.fail("/api/chat.postMessage", Failure(200, body='{"ok": true}', delay=TIMEOUT + 1))
+    brief = served.newsroom.show(KREMLIN, REPORTER).brief
+    served.newsroom.push(replace(brief, summary="New bottom line."), editor="Ben Okafor", channel="api")
+    for _ in range(100):
+        if "timed out" in caplog.text:
+            break
+        await asyncio.sleep(0.1)
+    assert "posting an update in C111 timed out; not retried" in caplog.text
+    await asyncio.sleep(TIMEOUT + 1)
+    assert len(served.fake.calls("/api/chat.postMessage")) == 1
