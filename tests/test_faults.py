@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import resource
@@ -16,7 +15,8 @@ from pathlib import Path
 
 import httpx
 from conftest import REPORTER, write_brief
-from test_cli import BRIEFBOT, run
+from test_cli import run
+from test_serve import running_server
 
 from bot.briefs import brief_to_markdown
 from bot.newsroom import Newsroom
@@ -24,35 +24,14 @@ from bot.store import TinyStore
 
 TOKEN = "fault-editor-token-0123"
 KREMLIN = "kremlin-open-to-putin-trump-meeting"
-READY = "briefbot serving "
 
 
 @contextmanager
-def server(
-    store: Path, log: Path, preexec: Callable[[], None] | None = None
-) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """``briefbot serve`` with the editors' API on a free port over ``store``; yields its URL and process."""
-    env = {**os.environ, "BRIEFBOT_STORE": str(store), "BRIEFBOT_API_TOKENS": f"Fault Editor={TOKEN}"}
-    with (
-        log.open("w") as stderr,
-        subprocess.Popen(
-            [BRIEFBOT, "serve", "--host", "127.0.0.1", "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-            env=env,
-            preexec_fn=preexec,
-        ) as process,
-    ):
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert line.startswith(READY), (line, log.read_text())
-        try:
-            yield line.split(" on ", 1)[1].strip(), process
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-            process.wait(timeout=15)
+def server(store: Path, preexec: Callable[[], None] | None = None) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``briefbot serve`` with only the editors' API, over ``store``; yields its URL and process."""
+    env = {"BRIEFBOT_STORE": str(store), "BRIEFBOT_API_TOKENS": f"Fault Editor={TOKEN}"}
+    with running_server(store.parent, env=env, preexec=preexec) as served:
+        yield served
 
 
 def _edit(store: Path, summary: str, based_on: int) -> bytes:
@@ -65,7 +44,7 @@ def test_every_push_answered_before_a_kill_9_is_in_the_store_after_restart(tmp_p
     """A server killed with SIGKILL in the middle of a stream of API pushes keeps every push it acknowledged."""
     store = tmp_path / "store"
     acknowledged: dict[int, str] = {}
-    with server(store, tmp_path / "serve.log") as (url, process):
+    with server(store) as (url, process):
         text = _edit(store, "Base.", 1).decode()
 
         def push_until_killed() -> None:
@@ -99,7 +78,7 @@ def test_every_push_answered_before_a_kill_9_is_in_the_store_after_restart(tmp_p
 def test_the_server_and_the_command_line_share_a_store_without_losing_an_update(tmp_path: Path) -> None:
     """API pushes to the server and ``briefbot push`` runs on the same store at once: every version is kept."""
     store = tmp_path / "store"
-    with server(store, tmp_path / "serve.log") as (url, _):
+    with server(store) as (url, _):
         api_acks: list[int] = []
 
         def api_pushes() -> None:
@@ -140,7 +119,7 @@ def test_a_full_disk_refuses_the_push_clearly_and_the_bot_keeps_answering(tmp_pa
     """When the store cannot be written, the push gets 507 saying nothing was stored, and questions are answered."""
     store = tmp_path / "store"
     with (
-        server(store, tmp_path / "serve.log", preexec=_small_files) as (url, _),
+        server(store, preexec=_small_files) as (url, _),
         httpx.Client(base_url=url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10) as client,
     ):
         big = _edit(store, "A much longer brief. " + "More detail. " * 8000, 1)

@@ -8,7 +8,8 @@ import signal
 import subprocess
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,36 +20,49 @@ from test_cli import BRIEFBOT, run
 READY = "briefbot serving "
 
 
-@pytest.fixture
-def server(tmp_path: Path, fake: FakeSlack) -> Iterator[str]:
-    """``briefbot serve slack --port 0`` running against the Slack stand-in; yields its base URL."""
-    env = {
-        **os.environ,
-        "BRIEFBOT_STORE": str(tmp_path / "store"),
-        "SLACK_BOT_TOKEN": "xoxb-test-token",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake.api_url,
-    }
+@contextmanager
+def running_server(
+    tmp_path: Path, *platforms: str, env: dict[str, str], preexec: Callable[[], None] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """The installed ``briefbot serve PLATFORMS --port 0`` with ``env``; yields its base URL and its process.
+
+    A server still running at the end is stopped with SIGTERM and must exit cleanly (status 0).
+    """
     log = tmp_path / "serve.log"
     with (
         log.open("w") as stderr,
         subprocess.Popen(
-            [BRIEFBOT, "serve", "slack", "--host", "127.0.0.1", "--port", "0"],
+            [BRIEFBOT, "serve", *platforms, "--host", "127.0.0.1", "--port", "0"],
             stdout=subprocess.PIPE,
             stderr=stderr,
             text=True,
-            env=env,
+            env={**os.environ, **env},
             cwd=tmp_path,
+            preexec_fn=preexec,
         ) as process,
     ):
         assert process.stdout is not None
         line = process.stdout.readline()
         try:
             assert line.startswith(READY), (line, log.read_text())
-            yield line.split(" on ", 1)[1].strip()
+            yield line.split(" on ", 1)[1].strip(), process
         finally:
-            process.send_signal(signal.SIGTERM)
-            assert process.wait(timeout=10) == 0, log.read_text()
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                assert process.wait(timeout=15) == 0, log.read_text()
+
+
+@pytest.fixture
+def server(tmp_path: Path, fake: FakeSlack) -> Iterator[str]:
+    """``briefbot serve slack`` running against the Slack stand-in; yields its base URL."""
+    env = {
+        "BRIEFBOT_STORE": str(tmp_path / "store"),
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.api_url,
+    }
+    with running_server(tmp_path, "slack", env=env) as (url, _):
+        yield url
 
 
 def _post(url: str, body: str, headers: dict[str, str]) -> tuple[int, str]:
@@ -81,6 +95,7 @@ def test_serve_slack_answers_a_signed_brief_command_in_the_ack_and_refuses_forge
     api = urllib.request.Request(server + "/api/briefs/kremlin-open-to-putin-trump-meeting", method="GET")
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(api, timeout=10)
+    refused.value.close()
     assert refused.value.code == 401  # the editors' API is served too, and reads need a token by default
 
 
