@@ -31,6 +31,8 @@ log = logging.getLogger("briefbot.serve")
 MAX_BODY_BYTES = 1024 * 1024
 """The largest request body the server reads; larger ones are refused with 413."""
 
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
 REFRESH_SECONDS = 1.0
 """How often the server looks for versions other processes wrote (one stat of the change journal)."""
 
@@ -132,8 +134,9 @@ async def serve(
     routes: Sequence[web.RouteDef] = (),
     watch: Path | None = None,
     on_ready: Callable[[str], None] = print,
+    stop: asyncio.Event | None = None,
 ) -> None:
-    """Run the HTTP server, every surface, the announcer and a folder watch until SIGINT or SIGTERM."""
+    """Run the HTTP server, every surface, the announcer and a folder watch until SIGINT, SIGTERM or ``stop``."""
     runner = await start_http(surfaces, host, port, routes)
     announcer = Announcer(newsroom, surfaces)
     newsroom.subscribe(announcer)
@@ -141,9 +144,9 @@ async def serve(
     if watch is not None:
         background.append(asyncio.create_task(watch_folder(newsroom, watch)))
     started: list[Surface] = []
-    stopping = asyncio.Event()
+    stopping = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in SIGNALS:
         loop.add_signal_handler(signum, stopping.set)
     try:
         for surface in surfaces:
@@ -164,3 +167,5 @@ async def serve(
             except Exception:
                 log.exception("stopping %s failed", surface.name)
         await runner.cleanup()
+        for signum in SIGNALS:
+            loop.remove_signal_handler(signum)
