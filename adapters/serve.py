@@ -22,6 +22,7 @@ from aiohttp import web
 from adapters.http_api import error_middleware
 from adapters.watching import watch_folder
 from bot import wording
+from bot.errors import BriefbotError
 from bot.newsroom import Newsroom, Update
 
 __all__ = ["MAX_BODY_BYTES", "REFRESH_SECONDS", "Announcer", "Surface", "serve", "start_http"]
@@ -150,7 +151,10 @@ async def serve(
         loop.add_signal_handler(signum, stopping.set)
     try:
         for surface in surfaces:
-            await surface.start()
+            try:
+                await surface.start()
+            except Exception as error:
+                raise BriefbotError(f"{surface.name}: could not start ({error}); check its settings") from error
             started.append(surface)
         bound_host, bound_port = runner.addresses[0][:2]
         served = ", ".join([s.name for s in surfaces] + (["the editors' API"] if routes else []))

@@ -18,6 +18,7 @@ from fake_slack import SECRET, FakeSlack, signed_headers, slash_body
 from adapters.discord_bot import DiscordSettings, DiscordSurface
 from adapters.serve import serve
 from adapters.slack_app import EVENTS_PATH, SlackSettings, SlackSurface
+from bot.errors import BriefbotError
 from bot.newsroom import Newsroom
 
 KREMLIN = "kremlin-open-to-putin-trump-meeting"
@@ -79,3 +80,19 @@ async def test_slack_and_discord_answer_and_hear_updates_from_one_newsroom(
         await asyncio.wait_for(serving, 15)
         await stand_in.stop()
     assert surfaces[1].client.is_closed()
+
+
+async def test_a_surface_that_cannot_start_stops_serve_with_a_clear_error(
+    newsroom: Newsroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Discord token the API refuses ends ``serve`` with one message naming the platform, not a traceback."""
+    stand_in = await FakeDiscord().start()
+    monkeypatch.setattr(discord.http.Route, "BASE", stand_in.api_base)
+    stand_in.refuse_next("GET", "/users/@me", 401, {"message": "401: Unauthorized", "code": 0})
+    surface = DiscordSurface(newsroom, DiscordSettings(token="wrong"))
+    try:
+        with pytest.raises(BriefbotError, match=r"^discord: could not start \(Improper token has been passed\.\)"):
+            await serve(newsroom, [surface], "127.0.0.1", 0, on_ready=lambda line: None)
+    finally:
+        await surface.stop()
+        await stand_in.stop()
