@@ -57,7 +57,6 @@ INPUT_LABEL_LIMIT = 45
 LABEL_DESCRIPTION_LIMIT = 100
 INPUT_VALUE_LIMIT = 4000
 CUSTOM_ID_LIMIT = 100
-MODAL_INPUTS = 5
 
 EDIT_CHANNEL = "discord"
 """The channel recorded on every version pushed from a Discord modal."""
@@ -74,13 +73,14 @@ _BULLET_MARK = re.compile(r"^\s*[-*\u2022]\s+")
 
 @dataclass(frozen=True)
 class Field:
-    """One input of the edit modal: its custom id, label, optional hint, and whether Discord insists on a value."""
+    """One input of the edit modal: custom id, label, optional hint, whether Discord insists on a value, size."""
 
     key: str
     label: str
     hint: str | None = None
     required: bool = True
     multiline: bool = True
+    max_length: int = INPUT_VALUE_LIMIT
 
 
 # Labels only the Discord form shows; sentences stay in bot.wording.
@@ -88,7 +88,7 @@ FIELDS = (
     Field("title", "Title", multiline=False),
     Field("summary", "Bottom line"),
     Field("key_points", "Key points, one a line", required=False),
-    Field("status", "Status", "published, draft or embargoed", multiline=False),
+    Field("status", "Status", "published, draft or embargoed", multiline=False, max_length=20),
     Field("sources", "Sources, one a line", "Title | https://...", required=False),
 )
 MODAL_TITLE = "Edit: {title}"
@@ -113,7 +113,6 @@ class EditOutcome:
     text: str
     attachment: tuple[str, str] | None = None
     """The file name and content handed back to the editor, or None when the edit was pushed."""
-    pushed: Version | None = None
 
 
 def edit_custom_id(brief_id: str, version: int) -> str:
@@ -135,8 +134,8 @@ def parse_edit_custom_id(value: str) -> tuple[str, int] | None:
 def too_long_to_edit(brief: Brief) -> str | None:
     """Why a brief cannot be edited in a modal (a field longer than an input holds), or None when it can."""
     for field in FIELDS:
-        if len(_current(brief, field.key)) > INPUT_VALUE_LIMIT:
-            return TOO_LONG_TO_EDIT.format(brief_id=brief.id, label=field.label.lower(), limit=INPUT_VALUE_LIMIT)
+        if len(_current(brief, field.key)) > field.max_length:
+            return TOO_LONG_TO_EDIT.format(brief_id=brief.id, label=LABELS[field.key].lower(), limit=field.max_length)
     return None
 
 
@@ -159,7 +158,7 @@ def edit_modal(version: Version) -> discord.ui.Modal:
             style=discord.TextStyle.paragraph if field.multiline else discord.TextStyle.short,
             default=_current(brief, field.key) or None,
             required=field.required,
-            max_length=INPUT_VALUE_LIMIT,
+            max_length=field.max_length,
         )
         description = wording.clip(hint, LABEL_DESCRIPTION_LIMIT) if hint else None
         modal.add_item(
@@ -268,7 +267,7 @@ def submit_edit(
         filename = f"{brief_id}.md"
         kept = CONFLICT_KEPT.format(filename=filename, version=based_on)
         return EditOutcome(f"{conflict}\n{kept}", (filename, brief_to_markdown(brief, version=based_on)))
-    return EditOutcome(wording.EDITED.format(brief_id=brief_id, version=pushed.version.number), pushed=pushed.version)
+    return EditOutcome(wording.EDITED.format(brief_id=brief_id, version=pushed.version.number))
 
 
 def _kept_values(reason: str, brief_id: str, values: Mapping[str, str]) -> EditOutcome:
