@@ -95,7 +95,7 @@ async def announcer(surface: DiscordSurface, newsroom: Newsroom, bot: Bot) -> As
     newsroom.subscribe(announcing)
     task = asyncio.create_task(announcing.run())
     yield announcing
-    await announcing.drain()
+    await announced(announcing)
     task.cancel()
 
 
@@ -137,6 +137,7 @@ async def submit(bot: Bot, modal: dict[str, Any], *, roles: tuple[int, ...] = ED
 
 
 def attachment(call: Call) -> tuple[str, str]:
+    """The one file a response attached: its name and text."""
     (attached,) = call.files
     name, content = attached
     return name, content.decode()
@@ -325,9 +326,13 @@ async def test_an_editor_can_edit_a_draft(bot: Bot) -> None:
     assert (latest.brief.status, latest.brief.summary) == (Status.DRAFT, "Talks resume on Monday.")
 
 
-async def test_a_replayed_submission_pushes_once(bot: Bot) -> None:
-    """The same modal submission delivered twice (a gateway replay) stores one version and gets one response."""
-    modal = await open_form(bot)
+async def test_a_replayed_edit_command_or_submission_is_answered_once(bot: Bot) -> None:
+    """``/brief-edit`` or a submission delivered twice (a gateway replay) opens one modal and stores one version."""
+    command = edit_command(KREMLIN, roles=EDITOR_ROLES)
+    await bot.feed("interaction_create", command)
+    await bot.feed("interaction_create", dict(command))
+    (opened,) = bot.fake.modals()
+    modal = opened.body["data"]
     payload = modal_submit(modal["custom_id"], prefilled(modal) | {"summary": "Once."}, roles=EDITOR_ROLES)
     await bot.feed("interaction_create", payload)
     await bot.feed("interaction_create", dict(payload))
