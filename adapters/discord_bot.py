@@ -8,8 +8,10 @@ answer into the message Discord shows. Everything here is routing:
   reply to that message; a mention with no question, or ``help``, gets the help;
 - ``/brief question:<text>`` answers only the asker (ephemeral), with a button
   to share the answer in the channel, and autocompletes brief titles;
-- buttons carry static custom ids and are handled here, in ``on_interaction``,
-  so they keep working after a restart.
+- ``/brief-edit id:<id>`` opens, for members holding the editors' role, a
+  modal prefilled with the brief (``adapters.discord_editing``);
+- buttons and submitted modals carry static custom ids and are handled here,
+  in ``on_interaction``, so they keep working after a restart.
 
 No send can ping anyone: the client and every send use
 ``AllowedMentions.none()``. The bot needs no privileged intent: Discord
@@ -20,16 +22,25 @@ message content intent.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import discord
 from aiohttp import web
 from discord import app_commands
 
+from adapters.discord_editing import (
+    edit_modal,
+    parse_edit_custom_id,
+    submit_edit,
+    submitted_values,
+    too_long_to_edit,
+)
 from adapters.discord_render import (
     BRIEF_GONE,
     CONTENT_LIMIT,
@@ -43,13 +54,14 @@ from adapters.discord_render import (
 )
 from bot import wording
 from bot.answers import Answer
-from bot.briefs import ID_PATTERN
+from bot.briefs import ID_PATTERN, MAX_ID_LENGTH, Status
 from bot.chat import chat_command
 from bot.errors import BriefbotError, SettingsError, UnknownBrief
 from bot.newsroom import Asker, Newsroom
 
 __all__ = [
     "EDITOR_ROLE_VARIABLE",
+    "EDIT_COMMAND_NAME",
     "GUILD_VARIABLE",
     "NO_MENTIONS",
     "TOKEN_VARIABLE",
@@ -83,6 +95,12 @@ QUESTION_MAX_LENGTH = 500
 AUTOCOMPLETE_CHOICES = 25
 CHOICE_NAME_LIMIT = 100
 
+EDIT_COMMAND_NAME = "brief-edit"
+EDIT_COMMAND_DESCRIPTION = "Editors: edit a brief in a form and push it as a new version"
+EDIT_ID_DESCRIPTION = "The brief's id; type words of its title to find it"
+UNPUBLISHED_MARK = " ({status})"
+"""After a title in an editor's autocomplete: marks a draft or an embargoed brief."""
+
 
 @dataclass(frozen=True)
 class DiscordSettings:
@@ -95,7 +113,7 @@ class DiscordSettings:
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> DiscordSettings:
-        """Settings from ``DISCORD_TOKEN`` (required) and ``DISCORD_GUILD_ID`` (optional)."""
+        """Settings from ``DISCORD_TOKEN`` (required), ``DISCORD_GUILD_ID`` and ``DISCORD_EDITOR_ROLE`` (optional)."""
         token = environ.get(TOKEN_VARIABLE, "").strip()
         if not token:
             raise SettingsError(
@@ -213,6 +231,21 @@ class BriefbotClient(discord.Client):
         async def complete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
             return self._complete(Asker(f"discord:{interaction.user.id}"), current)
 
+        @self.tree.command(name=EDIT_COMMAND_NAME, description=EDIT_COMMAND_DESCRIPTION)
+        @app_commands.guild_only()  # roles, and so editors, exist only in a server
+        @app_commands.rename(brief_id="id")
+        @app_commands.describe(brief_id=EDIT_ID_DESCRIPTION)
+        async def brief_edit(
+            interaction: discord.Interaction, brief_id: app_commands.Range[str, 1, MAX_ID_LENGTH]
+        ) -> None:
+            await self._on_edit_command(interaction, brief_id)
+
+        @brief_edit.autocomplete("brief_id")
+        async def complete_id(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+            asker = self._asker(interaction.user)
+            # Only editors may edit, and only editors may see drafts: anyone else is offered nothing.
+            return self._complete(asker, current, by_id=True) if asker.is_editor else []
+
     async def _on_brief_command(self, interaction: discord.Interaction, question: str) -> None:
         if not self._answered.first_time(interaction.id):
             return  # replayed after a RESUME: already answered, and an interaction takes one response
@@ -238,25 +271,90 @@ class BriefbotClient(discord.Client):
                 pass  # a one-word question, or a brief the asker may not see: ask as typed
         return self.newsroom.ask(question, asker)
 
-    def _complete(self, asker: Asker, current: str) -> list[app_commands.Choice[str]]:
-        """Brief titles holding every typed word, most recently updated first; only briefs the asker may see."""
+    def _complete(self, asker: Asker, current: str, *, by_id: bool = False) -> list[app_commands.Choice[str]]:
+        """Brief titles (and ids, ``by_id``) holding every typed word, most recently updated first.
+
+        Only briefs the asker may see are offered: for an editor that includes
+        drafts and embargoed briefs, marked as such.
+        """
         words = current.casefold().split()
         try:
-            titles = [(v.brief.id, v.brief.title) for v in self.newsroom.briefs(asker)]
+            versions = self.newsroom.briefs(asker)
         except Exception:
             # No suggestions is a fine answer to a keystroke; the reporter can still send the question.
             log.exception("autocomplete for %r failed", current)
             return []
-        matching = [(brief_id, title) for brief_id, title in titles if all(w in title.casefold() for w in words)]
-        return [
-            app_commands.Choice(name=wording.clip(title, CHOICE_NAME_LIMIT), value=brief_id)
-            for brief_id, title in matching[:AUTOCOMPLETE_CHOICES]
-        ]
+        choices = []
+        for version in versions:
+            brief = version.brief
+            searched = f"{brief.title} {brief.id}" if by_id else brief.title
+            if not all(word in searched.casefold() for word in words):
+                continue
+            mark = UNPUBLISHED_MARK.format(status=brief.status.value) if brief.status is not Status.PUBLISHED else ""
+            name = wording.clip(brief.title, CHOICE_NAME_LIMIT - len(mark)) + mark
+            choices.append(app_commands.Choice(name=name, value=brief.id))
+            if len(choices) == AUTOCOMPLETE_CHOICES:
+                break
+        return choices
+
+    # editing
+
+    async def _on_edit_command(self, interaction: discord.Interaction, brief_id: str) -> None:
+        """Open the edit modal for an editor; anyone else is told only editors may, and nothing opens."""
+        if not self._answered.first_time(interaction.id):
+            return  # replayed after a RESUME: already answered, and an interaction takes one response
+        asker = self._asker(interaction.user)
+        form = self._edit_form(brief_id.strip(), asker) if asker.is_editor else wording.EDITORS_ONLY
+        if isinstance(form, str):
+            await self._respond(interaction, [render_notice(form)], ephemeral=True)
+            return
+        await interaction.response.send_modal(form)
+
+    def _edit_form(self, brief_id: str, editor: Asker) -> discord.ui.Modal | str:
+        """The edit modal for the latest version of a brief, or why it cannot be edited here."""
+        try:
+            version = self.newsroom.show(brief_id, editor)
+            return too_long_to_edit(version.brief) or edit_modal(version)
+        except BriefbotError as error:
+            return str(error)
+        except Exception:
+            log.exception("opening the edit form for %r failed", brief_id)
+            return wording.APOLOGY
+
+    async def _on_edit_submitted(self, interaction: discord.Interaction) -> None:
+        """Push a submitted edit modal, by the custom id it carries; the editor alone sees what happened."""
+        data: Mapping[str, Any] = interaction.data or {}
+        value = data.get("custom_id")
+        parsed = parse_edit_custom_id(value) if isinstance(value, str) else None
+        if parsed is None or not self._answered.first_time(interaction.id):
+            return  # not one of ours, or replayed after a RESUME and already answered
+        brief_id, based_on = parsed
+        asker = self._asker(interaction.user)
+        if not asker.is_editor:  # a forged submission, or the role was taken away since the form opened
+            await self._respond(interaction, [render_notice(wording.EDITORS_ONLY)], ephemeral=True)
+            return
+        try:
+            outcome = submit_edit(self.newsroom, brief_id, based_on, submitted_values(data), asker)
+        except BriefbotError as error:
+            await self._respond(interaction, [render_notice(str(error))], ephemeral=True)
+            return
+        except Exception:
+            log.exception("pushing the edit of %s failed", brief_id)
+            await self._respond(interaction, [render_notice(wording.APOLOGY)], ephemeral=True)
+            return
+        attachment = None
+        if outcome.attachment is not None:
+            filename, text = outcome.attachment
+            attachment = discord.File(io.BytesIO(text.encode()), filename=filename)
+        await self._respond(interaction, [render_notice(outcome.text)], ephemeral=True, file=attachment)
 
     # buttons
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Handle a click on any of our buttons, whenever and from whichever message it came."""
+        """Handle a click on any of our buttons or a submitted edit modal, whenever and wherever it was sent."""
+        if interaction.type is discord.InteractionType.modal_submit:
+            await self._on_edit_submitted(interaction)
+            return
         if interaction.type is not discord.InteractionType.component or interaction.data is None:
             return
         value = interaction.data.get("custom_id")
@@ -292,9 +390,14 @@ class BriefbotClient(discord.Client):
             return [render_notice(wording.APOLOGY)], False
 
     async def _respond(
-        self, interaction: discord.Interaction, replies: Sequence[DiscordReply], *, ephemeral: bool
+        self,
+        interaction: discord.Interaction,
+        replies: Sequence[DiscordReply],
+        *,
+        ephemeral: bool,
+        file: discord.File | None = None,
     ) -> None:
-        """Answer an interaction with the first reply at once (well within Discord's 3 seconds), the rest after."""
+        """Answer an interaction with the first reply (and ``file``) at once, well within Discord's 3 seconds."""
         first, *rest = replies
         await interaction.response.send_message(
             content=first.content or None,
@@ -302,6 +405,7 @@ class BriefbotClient(discord.Client):
             view=first.view(),
             ephemeral=ephemeral,
             allowed_mentions=NO_MENTIONS,
+            file=file or discord.utils.MISSING,
         )
         for reply in rest:
             await interaction.followup.send(

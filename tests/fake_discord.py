@@ -5,8 +5,9 @@ messages, answer interactions, follow-ups) with the JSON Discord would send,
 and records each request so tests can check exactly what discord.py put on
 the wire. Tests point ``discord.http.Route.BASE`` at ``fake.api_base`` (and the
 gateway at ``fake.gateway_url``). The payload builders below make the gateway
-events Discord sends: a guild, messages, slash commands, autocomplete and
-button clicks.
+events Discord sends: a guild, messages, slash commands, autocomplete, button
+clicks and modal submissions, from reporters or from members holding the
+editors' role.
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 __all__ = [
     "APP_ID",
     "BOT_ID",
     "BOT_USER",
     "CHANNEL_ID",
+    "EDITOR_ID",
+    "EDITOR_ROLE_ID",
+    "EDITOR_USER",
     "GUILD_ID",
     "REPORTER_ID",
     "REPORTER_USER",
@@ -33,8 +37,11 @@ __all__ = [
     "GatewayConnection",
     "autocomplete",
     "button_click",
+    "edit_autocomplete",
+    "edit_command",
     "guild_create",
     "message_create",
+    "modal_submit",
     "slash_command",
     "user",
 ]
@@ -46,7 +53,10 @@ GUILD_ID = 800000000000000001
 CHANNEL_ID = 700000000000000001
 DM_CHANNEL_ID = 700000000000000002
 REPORTER_ID = 600000000000000001
+EDITOR_ID = 600000000000000002
+EDITOR_ROLE_ID = 400000000000000001
 COMMAND_ID = 500000000000000001
+EDIT_COMMAND_ID = 500000000000000002
 TIMESTAMP = "2026-11-25T12:00:00.000000+00:00"
 
 _ids = itertools.count(100000000000000001)
@@ -71,11 +81,23 @@ def user(user_id: int, name: str, *, bot: bool = False, global_name: str | None 
 
 BOT_USER = user(BOT_ID, "briefbot", bot=True)
 REPORTER_USER = user(REPORTER_ID, "mara.lind", global_name="Mara Lind")
+EDITOR_USER = user(EDITOR_ID, "anna.k", global_name="Anna Kowalski")
 
 
-def _member(person: Mapping[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+def _role(role_id: int, name: str, position: int) -> dict[str, Any]:
+    return {"id": str(role_id), "name": name, "permissions": "68608", "position": position, "color": 0,
+            "hoist": False, "managed": False, "mentionable": False, "flags": 0}  # fmt: skip
+
+
+def _member(person: Mapping[str, Any] | None = None, roles: tuple[int, ...] = (), **extra: Any) -> dict[str, Any]:
     # "flags" is required by discord.py's Member, though older API docs mark it optional.
-    payload: dict[str, Any] = {"roles": [], "joined_at": TIMESTAMP, "deaf": False, "mute": False, "flags": 0}
+    payload: dict[str, Any] = {
+        "roles": [str(role) for role in roles],
+        "joined_at": TIMESTAMP,
+        "deaf": False,
+        "mute": False,
+        "flags": 0,
+    }
     if person is not None:
         payload["user"] = dict(person)
     return payload | extra
@@ -97,15 +119,14 @@ def _text_channel(channel_id: int = CHANNEL_ID) -> dict[str, Any]:
 
 
 def guild_create() -> dict[str, Any]:
-    """The GUILD_CREATE event for the newsroom's server, with the bot a member of it."""
+    """The GUILD_CREATE event for the newsroom's server, with the bot a member of it and an editors' role."""
     return {
         "id": str(GUILD_ID),
         "name": "Newsroom",
         "icon": None,
         "owner_id": str(REPORTER_ID),
         "features": [],
-        "roles": [{"id": str(GUILD_ID), "name": "@everyone", "permissions": "68608", "position": 0, "color": 0,
-                   "hoist": False, "managed": False, "mentionable": False, "flags": 0}],
+        "roles": [_role(GUILD_ID, "@everyone", 0), _role(EDITOR_ROLE_ID, "editors", 1)],
         "emojis": [],
         "stickers": [],
         "channels": [_text_channel()],
@@ -139,6 +160,7 @@ def message_create(
     webhook_id: int | None = None,
     message_type: int = 0,
     mention_everyone: bool = False,
+    roles: tuple[int, ...] = (),
 ) -> dict[str, Any]:
     """A MESSAGE_CREATE event: in the guild's channel, or in a DM with the bot."""
     payload: dict[str, Any] = {
@@ -161,13 +183,15 @@ def message_create(
     }
     if in_guild:
         payload["guild_id"] = str(GUILD_ID)
-        payload["member"] = _member()
+        payload["member"] = _member(roles=roles)
     if webhook_id is not None:
         payload["webhook_id"] = str(webhook_id)
     return payload
 
 
-def _interaction(kind: int, data: Mapping[str, Any], *, in_guild: bool, who: Mapping[str, Any]) -> dict[str, Any]:
+def _interaction(
+    kind: int, data: Mapping[str, Any], *, in_guild: bool, who: Mapping[str, Any], roles: tuple[int, ...] = ()
+) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "id": _snowflake(),
         "application_id": str(APP_ID),
@@ -186,7 +210,7 @@ def _interaction(kind: int, data: Mapping[str, Any], *, in_guild: bool, who: Map
             "guild_locale": "en-US",
             "channel_id": str(CHANNEL_ID),
             "channel": _text_channel(),
-            "member": _member(who, permissions="68608"),
+            "member": _member(who, roles, permissions="68608"),
             "context": 0,
             "authorizing_integration_owners": {"0": str(GUILD_ID)},
         }
@@ -202,7 +226,12 @@ def _interaction(kind: int, data: Mapping[str, Any], *, in_guild: bool, who: Map
 
 
 def slash_command(
-    question: str, *, in_guild: bool = True, who: Mapping[str, Any] = REPORTER_USER, guild_command: bool = False
+    question: str,
+    *,
+    in_guild: bool = True,
+    who: Mapping[str, Any] = REPORTER_USER,
+    guild_command: bool = False,
+    roles: tuple[int, ...] = (),
 ) -> dict[str, Any]:
     """An INTERACTION_CREATE for ``/brief question:<question>``."""
     data: dict[str, Any] = {
@@ -213,7 +242,7 @@ def slash_command(
     }
     if guild_command:
         data["guild_id"] = str(GUILD_ID)
-    return _interaction(2, data, in_guild=in_guild, who=who)
+    return _interaction(2, data, in_guild=in_guild, who=who, roles=roles)
 
 
 def autocomplete(current: str, *, who: Mapping[str, Any] = REPORTER_USER) -> dict[str, Any]:
@@ -225,6 +254,54 @@ def autocomplete(current: str, *, who: Mapping[str, Any] = REPORTER_USER) -> dic
         "options": [{"name": "question", "type": 3, "value": current, "focused": True}],
     }
     return _interaction(4, data, in_guild=True, who=who)
+
+
+def edit_command(
+    brief_id: str, *, in_guild: bool = True, who: Mapping[str, Any] = EDITOR_USER, roles: tuple[int, ...] = ()
+) -> dict[str, Any]:
+    """An INTERACTION_CREATE for ``/brief-edit id:<brief_id>``."""
+    data = {
+        "id": str(EDIT_COMMAND_ID),
+        "name": "brief-edit",
+        "type": 1,
+        "options": [{"name": "id", "type": 3, "value": brief_id}],
+    }
+    return _interaction(2, data, in_guild=in_guild, who=who, roles=roles)
+
+
+def edit_autocomplete(
+    current: str, *, who: Mapping[str, Any] = EDITOR_USER, roles: tuple[int, ...] = ()
+) -> dict[str, Any]:
+    """An INTERACTION_CREATE asking for autocomplete choices while ``current`` is typed into ``/brief-edit``'s id."""
+    data = {
+        "id": str(EDIT_COMMAND_ID),
+        "name": "brief-edit",
+        "type": 1,
+        "options": [{"name": "id", "type": 3, "value": current, "focused": True}],
+    }
+    return _interaction(4, data, in_guild=True, who=who, roles=roles)
+
+
+def modal_submit(
+    custom_id: str,
+    values: Mapping[str, str],
+    *,
+    who: Mapping[str, Any] = EDITOR_USER,
+    roles: tuple[int, ...] = (),
+    in_guild: bool = True,
+    action_rows: bool = False,
+) -> dict[str, Any]:
+    """An INTERACTION_CREATE for a submitted modal: each text input's custom id and value.
+
+    Discord wraps each input of a modal built from labels in a label (type 18);
+    ``action_rows`` gives the older shape, each input in an action row (type 1).
+    """
+    inputs = [{"type": 4, "custom_id": key, "value": value} for key, value in values.items()]
+    if action_rows:
+        components = [{"type": 1, "components": [text_input]} for text_input in inputs]
+    else:
+        components = [{"type": 18, "component": text_input} for text_input in inputs]
+    return _interaction(5, {"custom_id": custom_id, "components": components}, in_guild=in_guild, who=who, roles=roles)
 
 
 def button_click(
@@ -273,13 +350,15 @@ def _json(data: object, status: int = 200, headers: Mapping[str, str] | None = N
 
 @dataclass(frozen=True)
 class Call:
-    """One request the bot made: method, path under the API root, query, JSON body, and the status it got."""
+    """One request the bot made: method, path under the API root, query, JSON body, status, and files it attached."""
 
     method: str
     path: str
     query: dict[str, str]
     body: Any
     status: int
+    files: tuple[tuple[str, bytes], ...] = ()
+    """Each attachment's file name and content, from a multipart request."""
 
     @property
     def data(self) -> dict[str, Any]:
@@ -378,20 +457,34 @@ class FakeDiscord:
         """Every request, accepted or not, that carried content, embeds or components."""
         return [call for call in self.calls if _shows_something(call)]
 
+    def modals(self) -> list[Call]:
+        """Every accepted interaction response that opened a modal (a form), in order."""
+        return [call for call in self.calls if call.status == 200 and _opens_modal(call)]
+
     # the REST API
 
     async def _rest(self, request: web.Request) -> web.Response:
         body: Any = None
+        files: list[tuple[str, bytes]] = []
         if request.can_read_body and request.content_type == "application/json":
             body = await request.json()
+        elif request.can_read_body and request.content_type == "multipart/form-data":
+            # discord.py sends a message with attachments as the JSON in "payload_json" and one part per file.
+            reader = await request.multipart()
+            while (part := await reader.next()) is not None:
+                assert isinstance(part, BodyPartReader)
+                if part.name == "payload_json":
+                    body = json.loads(await part.text())
+                else:
+                    files.append((part.filename or "", bytes(await part.read())))
         path = request.path.removeprefix(API_PREFIX)
         for refusal in self._refusals:
             if request.method == refusal.method and path.endswith(refusal.path_end):
                 self._refusals.remove(refusal)
-                self.calls.append(Call(request.method, path, dict(request.query), body, refusal.status))
+                self.calls.append(Call(request.method, path, dict(request.query), body, refusal.status, tuple(files)))
                 return _json(refusal.body, refusal.status, refusal.headers)
         status, payload = self._answer(request.method, path, body)
-        self.calls.append(Call(request.method, path, dict(request.query), body, status))
+        self.calls.append(Call(request.method, path, dict(request.query), body, status, tuple(files)))
         return _json(payload, status)
 
     def _answer(self, method: str, path: str, body: Any) -> tuple[int, object]:
@@ -439,8 +532,17 @@ class FakeDiscord:
 
 
 def _shows_something(call: Call) -> bool:
+    # A modal is a form: its labels and prefilled inputs are never parsed for mentions, so it cannot ping.
     data = call.data
-    return call.method == "POST" and any(data.get(key) for key in ("content", "embeds", "components"))
+    return (
+        call.method == "POST"
+        and not _opens_modal(call)
+        and any(data.get(key) for key in ("content", "embeds", "components"))
+    )
+
+
+def _opens_modal(call: Call) -> bool:
+    return call.path.endswith("/callback") and isinstance(call.body, dict) and call.body.get("type") == 9
 
 
 def _application() -> dict[str, Any]:
