@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.briefs import Brief
+from bot.briefs import Brief, with_key_points
 
 __all__ = ["Changes", "compare"]
 
@@ -50,7 +50,5 @@ def compare(old: Brief | None, new: Brief) -> Changes:
 
 
 def _without_key_points(brief: Brief) -> str:
-    body = brief.body
-    for point in brief.key_points:
-        body = body.replace(point, "", 1)
-    return body
+    """The body with its key points section emptied, so only changes elsewhere in the body show."""
+    return with_key_points(brief.body, ())

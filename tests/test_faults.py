@@ -67,6 +67,7 @@ def test_every_push_answered_before_a_kill_9_is_in_the_store_after_restart(tmp_p
         pusher.start()
         threading.Event().wait(random.uniform(1.0, 2.0))
         process.send_signal(signal.SIGKILL)
+        assert process.wait(timeout=10) == -signal.SIGKILL
         pusher.join(timeout=30)
     assert len(acknowledged) >= 3, "the server should have acknowledged several pushes before the kill"
     history = {v.number: v.brief.summary for v in Newsroom(TinyStore(store)).history(KREMLIN, REPORTER)}

@@ -10,7 +10,7 @@ from conftest import EDITOR, NOW, REPORTER, SAMPLE_BRIEFS, Clock
 from test_store import _brief
 
 from bot.briefs import Status
-from bot.changes import compare
+from bot.changes import Changes, compare
 from bot.errors import UnknownBrief
 from bot.newsroom import Newsroom, Update
 from bot.store import TinyStore
@@ -60,6 +60,10 @@ def test_compare_names_changed_fields_and_key_points_added_and_removed() -> None
     assert changes.points_removed == ("The vote is on Tuesday.",)
     assert not compare(old, old)
     assert compare(None, old).fields == ("new brief",)
+    one_more = replace(old, body=old.body + "\n- A third point.")
+    assert compare(old, one_more) == Changes((), ("A third point.",), ())  # the rest of the body is unchanged
+    rewritten = replace(old, body="Background first.\n\n" + old.body)
+    assert compare(old, rewritten).fields == ("body",)
 
 
 def test_a_new_version_is_announced_once_with_what_changed(newsroom: Newsroom) -> None:
