@@ -35,11 +35,11 @@ def render_answer(answer: Answer) -> str:
     warning = wording.stale_warning(answer)
     if warning:
         lines.append(warning)
-    lines += ["", f"Bottom line: {answer.brief.summary}"]
+    lines += ["", f"{wording.BOTTOM_LINE} {answer.brief.summary}"]
     if answer.key_points:
-        lines += ["", "Key points:"] + [f"  - {point}" for point in answer.key_points]
+        lines += ["", f"{wording.KEY_POINTS}:"] + [f"  - {point}" for point in answer.key_points]
     if answer.sources:
-        lines += ["", "Sources:"] + [f"  - {s.title}: {s.url}" for s in answer.sources]
+        lines += ["", f"{wording.SOURCES}:"] + [f"  - {s.title}: {s.url}" for s in answer.sources]
     if answer.alternatives:
         lines += ["", wording.ALTERNATIVES] + [f"  - {c.title} ({c.brief_id})" for c in answer.alternatives]
     return "\n".join(lines)
@@ -62,9 +62,9 @@ def render_version(version: Version, now: datetime) -> str:
     ]
     if brief.tags or brief.aliases:
         lines.append(f"tags: {', '.join(brief.tags) or '-'}; aliases: {', '.join(brief.aliases) or '-'}")
-    lines += ["", f"Bottom line: {brief.summary}", "", brief.body]
+    lines += ["", f"{wording.BOTTOM_LINE} {brief.summary}", "", brief.body]
     if brief.sources:
-        lines += ["", "Sources:"] + [f"  - {s.title}: {s.url}" for s in brief.sources]
+        lines += ["", f"{wording.SOURCES}:"] + [f"  - {s.title}: {s.url}" for s in brief.sources]
     return "\n".join(lines).rstrip() + "\n"
 
 

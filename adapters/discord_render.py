@@ -81,13 +81,13 @@ PAGE_TEXT_LIMIT = EMBED_TOTAL_LIMIT - TITLE_LIMIT - FOOTER_LIMIT
 """One embed's text on a full-brief page: with the longest title and footer it still fits one message."""
 
 # Labels only Discord shows; sentences stay in bot.wording.
-SHARE_LABEL = "Share in channel"
-FULL_BRIEF_LABEL = "Full brief"
-KEY_POINTS = "Key points"
-SOURCES = "Sources"
-BOTTOM_LINE = "Bottom line:"
-SHARED_BY = "Shared by {name}"
-BRIEF_GONE = "That brief is no longer available. Ask again to get the current one."
+SHARE_LABEL = wording.SHARE_LABEL
+FULL_BRIEF_LABEL = wording.FULL_BRIEF_LABEL
+KEY_POINTS = wording.KEY_POINTS
+SOURCES = wording.SOURCES
+BOTTOM_LINE = wording.BOTTOM_LINE
+SHARED_BY = wording.SHARED_BY
+BRIEF_GONE = wording.BRIEF_GONE
 
 CUSTOM_ID_PREFIX = "brief"
 _CUSTOM_ID = re.compile(rf"{CUSTOM_ID_PREFIX}:(?P<action>show|share|full):(?P<brief_id>.{{1,{MAX_ID_LENGTH}}})")

@@ -53,10 +53,7 @@ ACTION_SHOW = "brief_show"
 ACTION_SHARE = "brief_share"
 ACTION_FULL = "brief_full"
 
-SHARE_LABEL = "Share in channel"
-FULL_LABEL = "Full brief"
-SHARED_BY = "Shared by {name}"
-CUT_NOTE = "\u2026 cut to fit: press *Full brief* for the rest."
+CUT_NOTE = f"\u2026 cut to fit: press *{wording.FULL_BRIEF_LABEL}* for the rest."
 MORE_POINTS = "\u2026 and {count} more"
 
 
@@ -113,7 +110,7 @@ def full_brief_messages(version: Version) -> list[SlackMessage]:
     """The whole brief, body and all, in as few messages as Slack's limits allow."""
     brief = version.brief
     sections = [
-        _mrkdwn_section(f"*Bottom line:* {escape(brief.summary)}"),
+        _mrkdwn_section(f"*{wording.BOTTOM_LINE}* {escape(brief.summary)}"),
         *(_mrkdwn_section(chunk) for chunk in _chunks(_body_lines(brief.body), SECTION_LIMIT)),
     ]
     if brief.sources:
@@ -145,22 +142,22 @@ def _brief_message(answer: Answer, *, shareable: bool, shared_by: str | None) ->
     assert brief is not None
     assert freshness is not None
     blocks: list[dict[str, Any]] = [{"type": "header", "text": _plain(brief.title, HEADER_LIMIT)}]
-    summary, summary_cut = _fit(f"*Bottom line:* {escape(brief.summary)}", SECTION_LIMIT)
+    summary, summary_cut = _fit(f"*{wording.BOTTOM_LINE}* {escape(brief.summary)}", SECTION_LIMIT)
     blocks.append(_mrkdwn_section(summary))
     warning = wording.stale_warning(answer)
     if warning:
         blocks.append(_mrkdwn_section(f":warning: *{escape(warning)}*"))
     cut = summary_cut
     if brief.key_points:
-        points, points_cut = _bulleted("*Key points*", [escape(p) for p in brief.key_points])
+        points, points_cut = _bulleted(f"*{wording.KEY_POINTS}*", [escape(p) for p in brief.key_points])
         blocks.append(_mrkdwn_section(points))
         cut = cut or points_cut
     if brief.sources:
-        sources, sources_cut = _bulleted("*Sources*", _source_lines(brief.sources))
+        sources, sources_cut = _bulleted(f"*{wording.SOURCES}*", _source_lines(brief.sources))
         blocks.append(_mrkdwn_section(sources))
         cut = cut or sources_cut
     provenance = f"{escape(wording.freshness_line(freshness, answer.asked_at))} \u00b7 `{brief.id}`"
-    context = [provenance] + ([escape(SHARED_BY.format(name=shared_by))] if shared_by else [])
+    context = [provenance] + ([escape(wording.SHARED_BY.format(name=shared_by))] if shared_by else [])
     blocks.append({"type": "context", "elements": [_mrkdwn(text) for text in context]})
     if cut:
         blocks.append(_mrkdwn_section(CUT_NOTE))
@@ -168,9 +165,9 @@ def _brief_message(answer: Answer, *, shareable: bool, shared_by: str | None) ->
         blocks += _choices(wording.ALTERNATIVES, answer.alternatives, answer.query)
     buttons = []
     if shareable:
-        buttons.append(_button(SHARE_LABEL, ACTION_SHARE, brief.id, answer.query, style="primary"))
+        buttons.append(_button(wording.SHARE_LABEL, ACTION_SHARE, brief.id, answer.query, style="primary"))
     if cut or brief.body.strip():
-        buttons.append(_button(FULL_LABEL, ACTION_FULL, brief.id, answer.query))
+        buttons.append(_button(wording.FULL_BRIEF_LABEL, ACTION_FULL, brief.id, answer.query))
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})
     return SlackMessage(_notification(brief.title), tuple(blocks))

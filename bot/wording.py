@@ -14,18 +14,25 @@ __all__ = [
     "ALTERNATIVES",
     "AMBIGUOUS",
     "APOLOGY",
+    "BOTTOM_LINE",
+    "BRIEF_GONE",
     "EDITED",
     "EDITORS_ONLY",
     "EMPTY_QUESTION",
     "FOLLOWING",
     "FOLLOWS_LIST",
     "FOLLOWS_NONE",
+    "FULL_BRIEF_LABEL",
     "HELP",
     "HISTORY",
+    "KEY_POINTS",
     "NOT_FOLLOWING",
     "NO_MATCH",
     "NO_MATCH_SUGGESTIONS",
     "REVERTED",
+    "SHARED_BY",
+    "SHARE_LABEL",
+    "SOURCES",
     "UNFOLLOWED",
     "UPDATED",
     "clip",
@@ -66,6 +73,13 @@ def clip(text: str, limit: int) -> str:
     return cut.rstrip() + ELLIPSIS
 
 
+BOTTOM_LINE = "Bottom line:"
+KEY_POINTS = "Key points"
+SOURCES = "Sources"
+SHARE_LABEL = "Share in channel"
+FULL_BRIEF_LABEL = "Full brief"
+SHARED_BY = "Shared by {name}"
+BRIEF_GONE = "That brief is no longer available. Ask again to get the current one."
 UPDATED = "Updated: {title} (v{version}{desk}) - {what}"
 FOLLOWING = "This channel now follows \u201c{title}\u201d ({brief_id}): each new version will be announced here."
 ALREADY_FOLLOWING = "This channel already follows \u201c{title}\u201d ({brief_id})."
