@@ -316,6 +316,18 @@ async def test_a_hostile_question_is_echoed_without_any_way_to_ping(bot: Bot) ->
         assert ping not in reply.body["content"]
 
 
+async def test_a_runaway_asker_is_told_to_slow_down_and_others_are_answered(bot: Bot) -> None:
+    """Past the per-person limit a mention gets the polite slow-down reply; another person is answered as usual."""
+    bot.newsroom.limit_questions(2)
+    for _ in range(3):
+        await bot.mention("latest Kremlin stance on a Trump meeting")
+    await bot.mention("latest Kremlin stance on a Trump meeting", author=user(REPORTER_ID + 1, "ben.o"))
+    first, second, third, other = replies(bot.fake)
+    assert first.body["embeds"][0]["title"] == second.body["embeds"][0]["title"] == KREMLIN_TITLE
+    assert third.body["content"].startswith("You're asking faster than I can keep up with")
+    assert other.body["embeds"][0]["title"] == KREMLIN_TITLE
+
+
 async def test_a_core_error_is_explained_and_a_bug_gets_the_apology(
     bot: Bot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
