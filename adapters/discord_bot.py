@@ -25,7 +25,6 @@ import asyncio
 import io
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +51,7 @@ from adapters.discord_render import (
     render_help,
     render_notice,
 )
+from adapters.recent import RecentIds
 from bot import wording
 from bot.answers import Answer
 from bot.briefs import ID_PATTERN, MAX_ID_LENGTH, Status
@@ -68,7 +68,6 @@ __all__ = [
     "BriefbotClient",
     "DiscordSettings",
     "DiscordSurface",
-    "RecentIds",
     "build_client",
 ]
 
@@ -129,23 +128,6 @@ class DiscordSettings:
         return cls(token=token, guild_id=int(guild) if guild else None, editor_role=int(role) if role else None)
 
 
-class RecentIds:
-    """The last ``size`` ids seen, oldest forgotten first."""
-
-    def __init__(self, size: int = RECENT_MESSAGES) -> None:
-        self._size = size
-        self._ids: OrderedDict[int, None] = OrderedDict()
-
-    def first_time(self, item: int) -> bool:
-        """Remember ``item``; True if it was not already remembered."""
-        if item in self._ids:
-            return False
-        self._ids[item] = None
-        if len(self._ids) > self._size:
-            self._ids.popitem(last=False)
-        return True
-
-
 class BriefbotClient(discord.Client):
     """A discord.py client that answers from one newsroom; ``tree`` holds the ``/brief`` command."""
 
@@ -155,7 +137,7 @@ class BriefbotClient(discord.Client):
         self.newsroom = newsroom
         self.settings = settings
         self.tree = app_commands.CommandTree(self)
-        self._answered = RecentIds()
+        self._answered = RecentIds(RECENT_MESSAGES)
         self._add_brief_command()
 
     async def setup_hook(self) -> None:

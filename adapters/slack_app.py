@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +34,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.recent import RecentIds
 from adapters.slack_editing import EDIT_CALLBACK, edit_view, edited_brief, view_metadata
 from adapters.slack_render import (
     ACTION_FULL,
@@ -159,29 +159,13 @@ def plain_question(text: str) -> str:
     return " ".join(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").split())
 
 
-class _SeenEvents:
-    """Event ids answered lately, so a retried or repeated delivery gets no second reply."""
-
-    def __init__(self) -> None:
-        self._seen: OrderedDict[str, float] = OrderedDict()
-
-    def first_time(self, event_id: str) -> bool:
-        now = time.monotonic()
-        while self._seen and (len(self._seen) >= SEEN_EVENTS or next(iter(self._seen.values())) < now - KEEP_SECONDS):
-            self._seen.popitem(last=False)
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = now
-        return True
-
-
 def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
     """The Bolt app: ``/brief``, mentions, DMs and the answer buttons, over one newsroom."""
     client = AsyncWebClient(
         token=settings.bot_token, base_url=settings.api_url, timeout=settings.timeout, retry_handlers=retry_handlers()
     )
     app = AsyncApp(client=client, signing_secret=settings.signing_secret or "", name="briefbot")
-    seen = _SeenEvents()
+    seen = RecentIds(SEEN_EVENTS, max_age=KEEP_SECONDS)
 
     @app.middleware
     async def answer_each_event_once(body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]) -> Any:

@@ -41,7 +41,6 @@ from adapters.discord_bot import (
     BriefbotClient,
     DiscordSettings,
     DiscordSurface,
-    RecentIds,
     build_client,
 )
 from adapters.discord_render import (
@@ -54,6 +53,7 @@ from adapters.discord_render import (
     FULL_BRIEF_LABEL,
     SHARE_LABEL,
 )
+from adapters.recent import RecentIds
 from bot import wording
 from bot.errors import SettingsError, StoreDamaged
 from bot.newsroom import Newsroom
@@ -646,7 +646,7 @@ def test_the_bot_asks_for_no_privileged_intent_and_allows_no_mentions(newsroom: 
 
 def test_recent_ids_forget_the_oldest_first() -> None:
     """The answered-message memory is bounded: past its size the oldest id is forgotten, newer ones kept."""
-    recent = RecentIds(size=2)
+    recent = RecentIds(2)
 
     assert [recent.first_time(n) for n in (1, 2, 2, 3)] == [True, True, False, True]
     assert recent.first_time(1) is True
