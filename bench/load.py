@@ -41,6 +41,9 @@ include that lag, are pessimistic), and the server's CPU use and resident memory
 answer) and ``ok/s`` is at least 95% of the rate. The highest rate held is found by a short
 bisection (``--search-probes``, default 3, each a step of ``--seconds``) between the highest step
 held and the lowest one not held; 0 probes reports the steps alone. Both are said in the output.
+After each step the script waits (at least 1 s, at most 60 s) until the server's CPU use falls
+under 15% of a core, so requests from an overloaded step that the client gave up on, and that the
+server is still answering, do not slow the next one.
 
 Correctness, checked while loading
 ----------------------------------
@@ -49,8 +52,10 @@ Correctness, checked while loading
   carry that brief's title as its header, ``/api/ask`` must answer with that brief's id, and
   the answer about the brief being pushed must show at least the version that the last
   acknowledged push returned before the question was sent. The checks are asked once on the idle
-  server first.
-- Every push must be answered 2xx; any other answer is listed.
+  server first (by both routes), then 100 questions from the mix are sent one at a time to warm it up.
+- Every push must be answered 2xx; any other answer is listed as a problem. A push with no answer
+  (a timeout, under overload) is followed by a read of the brief's version, as an editor would do
+  before trying again, and the output says whether it was stored all the same.
 - At the end the server must answer ``GET /healthz``, and exit 0 on SIGTERM; its log is
   scanned for errors. Any failure is listed under "problems" and the script exits 1.
 
@@ -137,10 +142,17 @@ REPORTERS = 200
 PUSH_INTERVAL_S = 1.0
 REQUEST_TIMEOUT_S = 5.0
 MAX_CONNECTIONS = 256
+WARM_UP_REQUESTS = 100
+"""Requests from the mix sent one at a time before the first step, not counted (the checks are asked first)."""
 STEP_LEAD_S = 0.2
 """A step's first request is due this long after the step is set up."""
 SETTLE_S = 1.0
-"""A pause between steps, so one step's stragglers do not land in the next."""
+"""The least pause between steps."""
+IDLE_CPU_PCT = 15.0
+IDLE_WINDOW_S = 0.5
+SETTLE_MAX_S = 60.0
+"""After a step, wait (up to this long) until the server uses under 15% of a CPU over half a second: after an
+overload it is still answering requests this client gave up on, which would slow the next step."""
 SERVER_START_TIMEOUT_S = 120.0
 SERVER_STOP_TIMEOUT_S = 15.0
 LOG_LINES_SHOWN = 5
@@ -384,9 +396,13 @@ class Tally:
     checks: int = 0
     wrong: list[str] = field(default_factory=list)
     last_done: float = 0.0
+    pushes: int = 0
     push_ms: list[float] = field(default_factory=list)
     push_errors: Counter[str] = field(default_factory=Counter)
     push_problems: list[str] = field(default_factory=list)
+    """Pushes refused: a wrong answer from the server."""
+    push_notes: list[str] = field(default_factory=list)
+    """Pushes with no answer (timeouts, connection errors) and whether they were stored all the same."""
 
 
 def make_plan(rate: float, seconds: float, questions: Sequence[str], seed: int) -> list[Planned]:
@@ -431,21 +447,40 @@ class Driver:
         self.acked = 0
         """The highest version of the pushed brief a push has been answered 2xx with."""
         self.pushes = 0
+        self.unanswered: int | None = None
+        """The version a push that got no answer was based on, until the editor has looked again."""
 
     async def current_version(self) -> int:
+        """The pushed brief's latest version, from its ``ETag``."""
         async with self.session.get(f"{self.server.base}/api/briefs/{PUSHED_BRIEF}", headers=self.auth) as response:
             if response.status != 200:
                 raise SystemExit(f"GET /api/briefs/{PUSHED_BRIEF}: HTTP {response.status}: {await response.text()}")
             return int(response.headers["ETag"].strip('"'))
 
-    async def warm_up(self) -> Tally:
-        """Every check question once by each route, one at a time, on the idle server."""
+    async def _look_again(self, tally: Tally) -> bool:
+        """After a push with no answer, read the version the editor is now on, as they would; whether it worked."""
+        if self.unanswered is None:
+            return True
+        try:
+            current = await self.current_version()
+        except (TimeoutError, aiohttp.ClientError) as error:
+            tally.push_notes.append(f"reading the version after a push with no answer failed: {type(error).__name__}")
+            return False
+        stored = f"stored all the same (now v{current})" if current > self.unanswered else "not stored"
+        tally.push_notes.append(f"a push on v{self.unanswered} got no answer; it was {stored}")
+        self.version, self.unanswered = current, None
+        return True
+
+    async def warm_up(self, questions: Sequence[str]) -> Tally:
+        """Every check question once by each route, then questions from the mix, one at a time, on the idle server."""
         self.version = self.acked = await self.current_version()
         tally = Tally()
         loop = asyncio.get_running_loop()
         for kind in ("slash", "api"):
             for question, expect in CHECKS:
                 await self._send(Planned(kind, question, "U00000", expect), loop.time(), tally)
+        for planned in make_plan(WARM_UP_REQUESTS, 1, questions, speed.SEED):
+            await self._send(planned, loop.time(), tally)
         return tally
 
     async def step(self, rate: float, seconds: float, plan: Sequence[Planned]) -> dict[str, Any]:
@@ -484,12 +519,13 @@ class Driver:
             "errors": dict(tally.errors),
             "checks": tally.checks,
             "wrong_answers": tally.wrong,
-            "pushes": len(tally.push_ms) + sum(tally.push_errors.values()),
+            "pushes": tally.pushes,
             "pushes_ok": len(tally.push_ms),
             "push_p50_ms": percentile(tally.push_ms, 50),
             "push_p99_ms": percentile(tally.push_ms, 99),
             "push_errors": dict(tally.push_errors),
             "push_problems": tally.push_problems,
+            "push_notes": tally.push_notes,
             "lag_p99_ms": percentile(tally.lags, 99),
             "server_cpu_pct": server_cpu,
             "client_cpu_pct": 100 * (time.process_time() - own_before) / wall,
@@ -591,11 +627,14 @@ class Driver:
             due = start + (k + 0.5) * PUSH_INTERVAL_S
             if (delay := due - loop.time()) > 0:
                 await asyncio.sleep(delay)
-            await self._push(due, tally)
+            if await self._look_again(tally):
+                await self._push(due, tally)
+        await self._look_again(tally)
 
     async def _push(self, due: float, tally: Tally) -> None:
         loop = asyncio.get_running_loop()
         self.pushes += 1
+        tally.pushes += 1
         base = self.briefs[PUSHED_BRIEF]
         edited = dataclasses.replace(
             base,
@@ -607,13 +646,10 @@ class Driver:
         try:
             async with self.session.put(url, data=brief_to_markdown(edited).encode(), headers=headers) as response:
                 status, payload = response.status, await response.read()
-        except TimeoutError:
-            tally.push_errors["timeout"] += 1
-            tally.push_problems.append(f"push {self.pushes} (on v{self.version}): no answer in {REQUEST_TIMEOUT_S} s")
-            return
-        except aiohttp.ClientError as error:
-            tally.push_errors[type(error).__name__] += 1
-            tally.push_problems.append(f"push {self.pushes}: {type(error).__name__}: {error}")
+        except (TimeoutError, aiohttp.ClientError) as error:
+            kind = "timeout" if isinstance(error, TimeoutError) else type(error).__name__
+            tally.push_errors[kind] += 1
+            self.unanswered = self.version
             return
         if status in (200, 201):
             tally.push_ms.append((loop.time() - due) * 1000)
@@ -623,6 +659,19 @@ class Driver:
         tally.push_problems.append(f"push {self.pushes} (on v{self.version}): HTTP {status}: {payload[:200]!r}")
         if status == 412:
             self.version = int(json.loads(payload)["current_version"])
+
+    async def settle(self) -> float:
+        """Wait until the server is idle (see ``SETTLE_MAX_S``); the seconds waited."""
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        await asyncio.sleep(SETTLE_S)
+        while loop.time() - start < SETTLE_MAX_S:
+            before = self.server.cpu_seconds()
+            await asyncio.sleep(IDLE_WINDOW_S)
+            after = self.server.cpu_seconds()
+            if before is None or after is None or 100 * (after - before) / IDLE_WINDOW_S < IDLE_CPU_PCT:
+                break
+        return loop.time() - start
 
     async def healthz(self) -> str | None:
         """Why ``/healthz`` failed, or None."""
@@ -661,40 +710,14 @@ async def run(args: argparse.Namespace, cache: Path, workdir: Path) -> dict[str,
     editor_token = secrets.token_urlsafe(24)
     signing_secret = secrets.token_hex(16)
     standin, standin_url, standin_calls = await start_slack_standin()
-    server = await Server.start(store, server_environment(store, standin_url, editor_token, signing_secret), workdir)
-    out["server_ready_s"] = server.ready_s
-    out["server_rss_at_start_mib"] = server.rss_mib()
-    _log(f"server ready at {server.base} in {server.ready_s:.1f} s")
-    connector = aiohttp.TCPConnector(limit=MAX_CONNECTIONS)
-    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
     try:
-        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-            driver = Driver(session, server, standin_url, editor_token, signing_secret, briefs)
-            warm = await driver.warm_up()
-            out["warm_up"] = {"checks": warm.checks, "errors": dict(warm.errors), "wrong_answers": warm.wrong}
-            out["problems"] += [f"idle server: {w}" for w in warm.wrong]
-            out["problems"] += [f"idle server: {kind} x{n}" for kind, n in warm.errors.items()]
-
-            async def one(rate: float, label: str) -> dict[str, Any]:
-                plan = make_plan(rate, args.seconds, questions, speed.SEED + round(rate))
-                _log(f"{label} {rate:g}/s for {args.seconds:g} s ({len(plan)} requests)...")
-                row = await driver.step(rate, args.seconds, plan) | {"label": label}
-                row["held"] = held(row)
-                p99 = "-" if row["p99_ms"] is None else f"{row['p99_ms']:.1f}"
-                _log(f"  {row['ok_per_s']:.0f} ok/s, p99 {p99} ms, errors {row['errors'] or 0}, held {row['held']}")
-                if not server.running():
-                    raise SystemExit(f"the server exited ({server.process.returncode}):\n{_tail(server.log, 40)}")
-                await asyncio.sleep(SETTLE_S)
-                return row
-
-            for rate in args.rates:
-                out["steps"].append(await one(rate, "step"))
-            out |= await search(out["steps"], args.search_probes, one)
-            out["healthz"] = await driver.healthz()
-            out["pushes_total"] = driver.pushes
-            out["pushed_version"] = driver.acked
+        environment = server_environment(store, standin_url, editor_token, signing_secret)
+        server = await Server.start(store, environment, workdir)
+        try:
+            await load(args, out, server, standin_url, editor_token, signing_secret, briefs, questions)
+        finally:
+            out["exit_status"] = await server.stop()
     finally:
-        out["exit_status"] = await server.stop()
         await standin.cleanup()
     out["slack_api_calls"] = dict(standin_calls)
     out["server_log_errors"] = server.logged_errors()
@@ -702,7 +725,8 @@ async def run(args: argparse.Namespace, cache: Path, workdir: Path) -> dict[str,
         where = f"{row['label']} {row['rate']:g}/s"
         out["problems"] += [f"{where}: {wrong}" for wrong in row["wrong_answers"]]
         out["problems"] += [f"{where}: {problem}" for problem in row["push_problems"]]
-        out["problems"] += [f"{where}: HTTP {kind}" for kind in row["errors"] if kind.startswith("HTTP 5")]
+        out["push_notes"] = out.get("push_notes", []) + [f"{where}: {note}" for note in row["push_notes"]]
+        out["problems"] += [f"{where}: {kind} x{n}" for kind, n in row["errors"].items() if kind.startswith("HTTP 5")]
     if out["healthz"] is not None:
         out["problems"].append(out["healthz"])
     if out["exit_status"] != 0:
@@ -710,6 +734,49 @@ async def run(args: argparse.Namespace, cache: Path, workdir: Path) -> dict[str,
     if out["server_log_errors"]:
         out["problems"].append(f"the server logged {len(out['server_log_errors'])} error lines")
     return out
+
+
+async def load(
+    args: argparse.Namespace,
+    out: dict[str, Any],
+    server: Server,
+    standin_url: str,
+    editor_token: str,
+    signing_secret: str,
+    briefs: dict[str, Brief],
+    questions: Sequence[str],
+) -> None:
+    """Warm the server up, run the steps and the search, and ask ``/healthz``; the figures go into ``out``."""
+    out["server_ready_s"] = server.ready_s
+    out["server_rss_at_start_mib"] = server.rss_mib()
+    _log(f"server ready at {server.base} in {server.ready_s:.1f} s")
+    connector = aiohttp.TCPConnector(limit=MAX_CONNECTIONS)
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        driver = Driver(session, server, standin_url, editor_token, signing_secret, briefs)
+        warm = await driver.warm_up(questions)
+        out["warm_up"] = {"checks": warm.checks, "errors": dict(warm.errors), "wrong_answers": warm.wrong}
+        out["problems"] += [f"idle server: {w}" for w in warm.wrong]
+        out["problems"] += [f"idle server: {kind} x{n}" for kind, n in warm.errors.items()]
+
+        async def one(rate: float, label: str) -> dict[str, Any]:
+            plan = make_plan(rate, args.seconds, questions, speed.SEED + round(rate))
+            _log(f"{label} {rate:g}/s for {args.seconds:g} s ({len(plan)} requests)...")
+            row = await driver.step(rate, args.seconds, plan) | {"label": label}
+            row["held"] = held(row)
+            p99 = "-" if row["p99_ms"] is None else f"{row['p99_ms']:.1f}"
+            _log(f"  {row['ok_per_s']:.0f} ok/s, p99 {p99} ms, errors {row['errors'] or 0}, held {row['held']}")
+            if not server.running():
+                raise SystemExit(f"the server exited ({server.process.returncode}):\n{_tail(server.log, 40)}")
+            row["settle_s"] = await driver.settle()
+            return row
+
+        for rate in args.rates:
+            out["steps"].append(await one(rate, "step"))
+        out |= await search(out["steps"], args.search_probes, one)
+        out["healthz"] = await driver.healthz()
+        out["pushes_total"] = driver.pushes
+        out["pushed_version"] = driver.version
 
 
 async def search(
@@ -789,7 +856,9 @@ def report(out: dict[str, Any]) -> str:
             f"{_ms(row['by_kind']['api']['p99_ms'])}"
             for row in rows
         ),
-        "server RSS MiB after each run: "
+        "this client's CPU: "
+        + ", ".join(f"{row['rate']:g}/s {row['client_cpu_pct']:.0f}%" for row in rows)
+        + "; server RSS MiB after each run: "
         + ", ".join(f"{row['rate']:g}/s {row['server_rss_mib']:.0f}" for row in rows if row["server_rss_mib"]),
         "",
         f"highest rate held with p99 < {P99_TARGET_MS:g} ms, no errors and >= {HELD_SHARE:.0%} of the rate answered: "
@@ -797,6 +866,8 @@ def report(out: dict[str, Any]) -> str:
         + (f"; not held at {out['lowest_not_held_rps']:g}/s)" if "lowest_not_held_rps" in out else ")"),
         f"pushes: {out['pushes_total']} made, the brief ended at v{out['pushed_version']}; "
         f"/healthz at the end: {out['healthz'] or 'ok'}; exit status on SIGTERM: {out['exit_status']}",
+        *([f"pushes with no answer ({len(out['push_notes'])}):"] if out.get("push_notes") else []),
+        *(f"  {note}" for note in out.get("push_notes", [])),
         f"server log: {len(out['server_log_errors'])} error lines",
         *(f"  {line}" for line in out["server_log_errors"][:LOG_LINES_SHOWN]),
     ]
