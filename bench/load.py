@@ -9,8 +9,9 @@ briefs (seeded on first open, as for a new user) and ``--briefs`` generated ones
 starts, ends with a snapshot, and the server starts from it. Its Slack Web API is a loopback
 stand-in run by this script (``auth.test`` and a generic ``{"ok": true}``: a slash command is
 answered in its ack, so nothing else is called). Building the store takes a while, so it is kept
-under the temporary folder, keyed by the generator's seed, the size and a hash of ``bot/*.py``, and
-copied afresh for every run (``--rebuild`` builds it again).
+under the temporary folder, keyed by the generator's seed, the size and a hash of ``bot/*.py``,
+``bench/speed.py`` and the sample briefs, and copied afresh for every run (``--rebuild`` builds it
+again).
 
 This process then drives the server over HTTP, from one asyncio event loop:
 
@@ -197,10 +198,9 @@ def _log(message: str) -> None:
 
 def cached_store(size: int, rebuild: bool) -> Path:
     """A folder with ``store/`` (samples + ``size`` generated briefs, snapshot written) and ``questions.json``."""
-    fingerprint = speed.code_fingerprint()
     root = Path(tempfile.gettempdir()) / CACHE_DIR
-    prefix = f"seed{speed.SEED}-briefs{size}-bot"
-    entry = root / f"{prefix}{fingerprint}"
+    prefix = f"seed{speed.SEED}-briefs{size}-"
+    entry = root / f"{prefix}{_store_fingerprint()}"
     if (entry / CACHE_READY).exists() and not rebuild:
         _log(f"reusing the store built earlier in {entry}")
         return entry
@@ -214,10 +214,23 @@ def cached_store(size: int, rebuild: bool) -> Path:
     return entry
 
 
-def _build(folder: Path, size: int) -> None:
+def _samples() -> Path:
     samples = sample_briefs_path()
     if samples is None:
         raise SystemExit("the sample briefs (briefs/) were not found: install briefbot from this checkout")
+    return samples
+
+
+def _store_fingerprint() -> str:
+    """A short hash of what the store is made from: bot/*.py, the generator in bench/speed.py, the sample briefs."""
+    digest = hashlib.sha1(speed.code_fingerprint().encode())
+    for path in [BENCH_DIR / "speed.py", *sorted(_samples().glob("*.md"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _build(folder: Path, size: int) -> None:
+    samples = _samples()
     started = time.perf_counter()
     vocab = speed.make_vocabulary()
     briefs = [speed.make_brief(vocab, i) for i in range(size)]
@@ -699,9 +712,7 @@ def held(step: dict[str, Any]) -> bool:
 async def run(args: argparse.Namespace, cache: Path, workdir: Path) -> dict[str, Any]:
     """Start the stand-in and the server, load it step by step, stop it; every figure."""
     questions = [q["text"] for q in json.loads((cache / "questions.json").read_text(encoding="utf-8"))]
-    samples = sample_briefs_path()
-    assert samples is not None
-    briefs = {item.brief.id: item.brief for item in load_brief_files([samples])}
+    briefs = {item.brief.id: item.brief for item in load_brief_files([_samples()])}
     out: dict[str, Any] = {"samples": len(briefs), "steps": [], "search": [], "problems": []}
     started = time.perf_counter()
     store = workdir / "store"
