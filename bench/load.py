@@ -37,14 +37,17 @@ longer of ``--seconds`` and the time from the step's start to its last answer), 
 latency in ms over the 2xx answers, errors by kind (HTTP status, timeout, connection error), the
 checks, the pushes made, refused and their p50 / p99, how late this client sent its requests
 (``lag p99``: if it is large the load generator itself fell behind, and the latencies, which
-include that lag, are pessimistic), and the server's CPU use and resident memory (from
-``/proc``, on Linux). A rate is *held* when p99 < 100 ms, nothing failed (no error, no wrong
-answer) and ``ok/s`` is at least 95% of the rate. The highest rate held is found by a short
-bisection (``--search-probes``, default 3, each a step of ``--seconds``) between the highest step
-held and the lowest one not held; 0 probes reports the steps alone. Both are said in the output.
-After each step the script waits (at least 1 s, at most 60 s) until the server's CPU use falls
-under 15% of a core, so requests from an overloaded step that the client gave up on, and that the
-server is still answering, do not slow the next one.
+include that lag, are pessimistic), and the server's CPU use, the share of the time its event
+loop was ready to run but waiting for a CPU (``cpu wait``: other processes had them; on a shared
+machine this is where its figures lose), and its resident memory (from ``/proc``, on Linux).
+
+A rate is *held* when p99 < 100 ms, nothing failed (no error, no wrong answer) and ``ok/s`` is at
+least 95% of the rate. The highest rate held is found by a short bisection (``--search-probes``,
+default 3, each a step of ``--seconds``) between the highest step held and the lowest one not
+held; 0 probes reports the steps alone. Both are said in the output. After each step the script
+waits (at least 1 s, at most 60 s) until the server's CPU use falls under 15% of a core, so
+requests from an overloaded step that the client gave up on, and that the server is still
+answering, do not slow the next one.
 
 Correctness, checked while loading
 ----------------------------------
@@ -367,6 +370,19 @@ class Server:
         return [line for line in lines if " ERROR " in line or " CRITICAL " in line or line.startswith("Traceback")]
 
 
+def runqueue_wait_s(pid: int) -> float | None:
+    """Seconds a process's main thread has spent ready to run but waiting for a CPU (Linux only)."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _share(before: float | None, after: float | None, wall: float) -> float | None:
+    """``after - before`` as a percentage of ``wall``, or None when either is unknown."""
+    return None if before is None or after is None else 100 * (after - before) / wall
+
+
 def _tail(path: Path, lines: int) -> str:
     try:
         return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
@@ -500,7 +516,9 @@ class Driver:
         """Send ``plan`` open loop at ``rate`` per second while the editor pushes; the step's figures."""
         loop = asyncio.get_running_loop()
         tally = Tally()
+        pids = (self.server.process.pid, os.getpid())
         cpu_before, own_before = self.server.cpu_seconds(), time.process_time()
+        waits_before = [runqueue_wait_s(pid) for pid in pids]
         start = loop.time() + STEP_LEAD_S
         editor = asyncio.create_task(self._edit(start, seconds, tally))
         sent = []
@@ -512,8 +530,8 @@ class Driver:
             sent.append(asyncio.create_task(self._send(planned, due, tally)))
         await asyncio.gather(*sent, editor)
         wall = loop.time() - start
-        cpu_after = self.server.cpu_seconds()
-        server_cpu = None if cpu_after is None or cpu_before is None else 100 * (cpu_after - cpu_before) / wall
+        cpu_after, own_after = self.server.cpu_seconds(), time.process_time()
+        waits = [_share(before, runqueue_wait_s(pid), wall) for before, pid in zip(waits_before, pids, strict=True)]
         ok = [ms for kind in tally.latencies.values() for ms in kind]
         elapsed = max(seconds, tally.last_done - start)
         return {
@@ -540,8 +558,10 @@ class Driver:
             "push_problems": tally.push_problems,
             "push_notes": tally.push_notes,
             "lag_p99_ms": percentile(tally.lags, 99),
-            "server_cpu_pct": server_cpu,
-            "client_cpu_pct": 100 * (time.process_time() - own_before) / wall,
+            "server_cpu_pct": _share(cpu_before, cpu_after, wall),
+            "server_cpu_wait_pct": waits[0],
+            "client_cpu_pct": _share(own_before, own_after, wall),
+            "client_cpu_wait_pct": waits[1],
             "server_rss_mib": self.server.rss_mib(),
         }
 
@@ -824,6 +844,10 @@ def _ms(value: float | None) -> str:
     return f"{value:.0f}" if value >= 100 else f"{value:.1f}"
 
 
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}%"
+
+
 def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) or "0"
 
@@ -843,7 +867,8 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
         ("push p50", lambda r: _ms(r["push_p50_ms"])),
         ("push p99", lambda r: _ms(r["push_p99_ms"])),
         ("lag p99", lambda r: _ms(r["lag_p99_ms"])),
-        ("server cpu", lambda r: "-" if r["server_cpu_pct"] is None else f"{r['server_cpu_pct']:.0f}%"),
+        ("server cpu", lambda r: _pct(r["server_cpu_pct"])),
+        ("cpu wait", lambda r: _pct(r["server_cpu_wait_pct"])),
         ("held", lambda r: "yes" if r["held"] else "no"),
     ]
     lines = [[name for name, _ in columns]] + [[cell(row) for _, cell in columns] for row in rows]
@@ -867,8 +892,12 @@ def report(out: dict[str, Any]) -> str:
             f"{_ms(row['by_kind']['api']['p99_ms'])}"
             for row in rows
         ),
-        "this client's CPU: "
-        + ", ".join(f"{row['rate']:g}/s {row['client_cpu_pct']:.0f}%" for row in rows)
+        "server cpu: its CPU time over the run's wall time; cpu wait: the time its event loop was ready to run but "
+        "waiting for a CPU (another process had it).",
+        "this client's CPU (and cpu wait): "
+        + ", ".join(
+            f"{row['rate']:g}/s {row['client_cpu_pct']:.0f}% ({_pct(row['client_cpu_wait_pct'])})" for row in rows
+        )
         + "; server RSS MiB after each run: "
         + ", ".join(f"{row['rate']:g}/s {row['server_rss_mib']:.0f}" for row in rows if row["server_rss_mib"]),
         "",
