@@ -429,7 +429,7 @@ class Tally:
     push_ms: list[float] = field(default_factory=list)
     push_errors: Counter[str] = field(default_factory=Counter)
     push_problems: list[str] = field(default_factory=list)
-    """Pushes refused: a wrong answer from the server."""
+    """Pushes the server refused (any answer but 2xx)."""
     push_notes: list[str] = field(default_factory=list)
     """Pushes with no answer (timeouts, connection errors) and whether they were stored all the same."""
 
@@ -733,7 +733,7 @@ async def run(args: argparse.Namespace, cache: Path, workdir: Path) -> dict[str,
     """Start the stand-in and the server, load it step by step, stop it; every figure."""
     questions = [q["text"] for q in json.loads((cache / "questions.json").read_text(encoding="utf-8"))]
     briefs = {item.brief.id: item.brief for item in load_brief_files([_samples()])}
-    out: dict[str, Any] = {"samples": len(briefs), "steps": [], "search": [], "problems": []}
+    out: dict[str, Any] = {"samples": len(briefs), "steps": [], "search": [], "problems": [], "push_notes": []}
     started = time.perf_counter()
     store = workdir / "store"
     shutil.copytree(cache / "store", store)  # copy2 keeps the shards' times, so the snapshot stays current
@@ -756,7 +756,7 @@ async def run(args: argparse.Namespace, cache: Path, workdir: Path) -> dict[str,
         where = f"{row['label']} {row['rate']:g}/s"
         out["problems"] += [f"{where}: {wrong}" for wrong in row["wrong_answers"]]
         out["problems"] += [f"{where}: {problem}" for problem in row["push_problems"]]
-        out["push_notes"] = out.get("push_notes", []) + [f"{where}: {note}" for note in row["push_notes"]]
+        out["push_notes"] += [f"{where}: {note}" for note in row["push_notes"]]
         out["problems"] += [f"{where}: {kind} x{n}" for kind, n in row["errors"].items() if kind.startswith("HTTP 5")]
     if out["healthz"] is not None:
         out["problems"].append(out["healthz"])
@@ -906,8 +906,8 @@ def report(out: dict[str, Any]) -> str:
         + (f"; not held at {out['lowest_not_held_rps']:g}/s)" if "lowest_not_held_rps" in out else ")"),
         f"pushes: {out['pushes_total']} made, the brief ended at v{out['pushed_version']}; "
         f"/healthz at the end: {out['healthz'] or 'ok'}; exit status on SIGTERM: {out['exit_status']}",
-        *([f"pushes with no answer ({len(out['push_notes'])}):"] if out.get("push_notes") else []),
-        *(f"  {note}" for note in out.get("push_notes", [])),
+        *([f"pushes with no answer ({len(out['push_notes'])}):"] if out["push_notes"] else []),
+        *(f"  {note}" for note in out["push_notes"]),
         f"server log: {len(out['server_log_errors'])} error lines",
         *(f"  {line}" for line in out["server_log_errors"][:LOG_LINES_SHOWN]),
     ]
