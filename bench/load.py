@@ -99,9 +99,8 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
 
-# The ban on aiohttp is for bot/, the platform-neutral core; a benchmark driving the server over HTTP needs a client.
-import aiohttp  # noqa: TID251
-from aiohttp import web  # noqa: TID251
+import aiohttp
+from aiohttp import web
 
 from bot.briefs import Brief, brief_to_markdown, load_brief_files
 from bot.newsroom import SNAPSHOT_REFRESH, Newsroom, sample_briefs_path
