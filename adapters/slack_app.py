@@ -9,10 +9,11 @@ server errors and timeouts, and its failure is logged, never raised.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,7 +165,24 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
     client = AsyncWebClient(
         token=settings.bot_token, base_url=settings.api_url, timeout=settings.timeout, retry_handlers=retry_handlers()
     )
-    app = AsyncApp(client=client, signing_secret=settings.signing_secret or "", name="briefbot")
+    # Every listener acks first and leaves slow work (Web API calls) to ``later``, so Bolt can answer each
+    # request as soon as its listener returns instead of polling for the ack every 10 ms.
+    app = AsyncApp(
+        client=client, signing_secret=settings.signing_secret or "", name="briefbot", process_before_response=True
+    )
+    running: set[asyncio.Task[None]] = set()
+
+    def later(work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` after the ack has gone out; a reference is kept until it ends, and its failure is logged."""
+        task = asyncio.create_task(work)
+        running.add(task)
+        task.add_done_callback(finished)
+
+    def finished(task: asyncio.Task[None]) -> None:
+        running.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("answering on Slack failed", exc_info=task.exception())
+
     seen = RecentIds(SEEN_EVENTS, max_age=KEEP_SECONDS)
 
     @app.middleware
@@ -229,8 +247,11 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
             await ack(response_type="ephemeral", **notice_message(str(error)).payload())
             return
         await ack()
+        later(open_form(command["trigger_id"], edit_view(version, command["channel_id"])))
+
+    async def open_form(trigger_id: str, view: dict[str, Any]) -> None:
         try:
-            await client.views_open(trigger_id=command["trigger_id"], view=edit_view(version, command["channel_id"]))
+            await client.views_open(trigger_id=trigger_id, view=view)
         except SlackApiError as error:
             log.error("could not open the edit form: %s", error.response.get("error"))
 
@@ -256,20 +277,23 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
             return
         await ack()
         done = wording.EDITED.format(brief_id=brief_id, version=pushed.version.number)
+        later(confirm_edit(channel, str(user.get("id", "")), notice_message(done)))
+
+    async def confirm_edit(channel: str, user_id: str, message: SlackMessage) -> None:
         try:
-            await client.chat_postEphemeral(channel=channel, user=user.get("id"), **notice_message(done).payload())
+            await client.chat_postEphemeral(channel=channel, user=user_id, **message.payload())
         except SlackApiError as error:
             log.info("could not confirm the edit in %s: %s", channel, error.response.get("error"))
 
     @app.event("app_mention")
     async def mention(event: dict[str, Any]) -> None:
-        await _reply_in_conversation(event, thread=True)
+        later(_reply_in_conversation(event, thread=True))
 
     @app.event("message")
     async def direct_message(event: dict[str, Any]) -> None:
         # Only plain messages a person typed in a DM: not edits, joins, or other bots.
         if event.get("channel_type") == "im" and not event.get("subtype") and not event.get("bot_id"):
-            await _reply_in_conversation(event, thread=False)
+            later(_reply_in_conversation(event, thread=False))
 
     async def _reply_in_conversation(event: dict[str, Any], *, thread: bool) -> None:
         message = await reply_to(event.get("text", ""), event.get("user"), None, event.get("channel"))
@@ -292,7 +316,7 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
         message = _answer(lambda: answer_message(newsroom.answer_brief(value.brief_id, asker, value.query)))
         ephemeral = bool(body.get("container", {}).get("is_ephemeral"))
         # An ephemeral reply is replaced by the chosen brief; a public one stays, and the choice goes to the clicker.
-        await _respond(body, message, response_type="ephemeral", replace_original=ephemeral)
+        later(_respond(body, message, response_type="ephemeral", replace_original=ephemeral))
 
     @app.action(ACTION_SHARE)
     async def share(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -305,10 +329,10 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
         try:
             answer = newsroom.answer_brief(value.brief_id, _asker(user.get("id")), value.query)
         except BriefbotError as error:
-            await _respond(body, notice_message(str(error)), response_type="ephemeral", replace_original=False)
+            later(_respond(body, notice_message(str(error)), response_type="ephemeral", replace_original=False))
             return
         message = answer_message(answer, shared_by=name)
-        await _respond(body, message, response_type="in_channel", replace_original=False)
+        later(_respond(body, message, response_type="in_channel", replace_original=False))
 
     @app.action(ACTION_FULL)
     async def full_brief(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -320,7 +344,10 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
             messages = full_brief_messages(newsroom.show(value.brief_id, _asker(body.get("user", {}).get("id"))))
         except BriefbotError as error:
             messages = [notice_message(str(error))]
-        for message in messages:
+        later(_respond_all(body, messages))
+
+    async def _respond_all(body: dict[str, Any], messages: list[SlackMessage]) -> None:
+        for message in messages:  # in order, one after the other
             await _respond(body, message, response_type="ephemeral", replace_original=False)
 
     @app.error
