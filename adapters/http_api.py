@@ -9,6 +9,7 @@ is JSON with one clear message; bad briefs get the command line's messages.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -233,7 +234,10 @@ def api_routes(newsroom: Newsroom, settings: ApiSettings) -> list[web.RouteDef]:
                 )
             expected = None if forced else 0  # 0: a brief new to the store, so a colleague's creation is not lost
         try:
-            pushed = newsroom.push(loaded.brief, editor=editor, channel=API_CHANNEL, expected_version=expected)
+            # The write and its fsyncs run in a worker thread, so questions are answered meanwhile.
+            pushed = await asyncio.to_thread(
+                newsroom.push, loaded.brief, editor=editor, channel=API_CHANNEL, expected_version=expected
+            )
         except VersionConflict as conflict:
             return _error(
                 412,

@@ -182,21 +182,24 @@ class Newsroom:
     # editors
 
     def push(self, brief: Brief, *, editor: str, channel: str, expected_version: int | None = None) -> Pushed:
-        """Store a new version of a brief and index it; ``expected_version`` guards against lost edits."""
+        """Store a new version of a brief and index it; ``expected_version`` guards against lost edits.
+
+        The store orders writers itself; the newsroom's lock is held only to take the stored version in,
+        so questions answered meanwhile (on other threads) do not wait for the disk.
+        """
+        pushed = self.store.push(
+            brief, editor=editor, channel=channel, expected_version=expected_version, now=self._clock()
+        )
         with self._lock:
-            pushed = self.store.push(
-                brief, editor=editor, channel=channel, expected_version=expected_version, now=self._clock()
-            )
             self._remember(pushed.version)
         return pushed
 
     def revert(self, brief_id: str, number: int, *, editor: str, channel: str) -> Pushed:
         """A new version whose content is version ``number``'s, updated now by ``editor``."""
-        with self._lock:
-            current = self.store.get(brief_id)
-            old = self.store.get(brief_id, number).brief
-            brief = replace(old, updated=self._clock(), editor=editor)
-            return self.push(brief, editor=editor, channel=channel, expected_version=current.number)
+        current = self.store.get(brief_id)
+        old = self.store.get(brief_id, number).brief
+        brief = replace(old, updated=self._clock(), editor=editor)
+        return self.push(brief, editor=editor, channel=channel, expected_version=current.number)
 
     # following
 
@@ -254,6 +257,8 @@ class Newsroom:
 
     def _remember(self, version: Version) -> None:
         previous = self._latest.get(version.brief.id)
+        if previous is not None and previous.number > version.number:
+            return  # two pushes stored in one order may be taken in in the other: the newer one stays
         self._latest[version.brief.id] = version
         self._index.put(version.brief)
         if self._listeners and (previous is None or previous.number != version.number):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -155,3 +156,23 @@ def test_import_reports_added_updated_and_unchanged(tmp_path: Path, clock: Clock
     ]
     assert room.history("a", EDITOR)[-1].editor == "ed2"
     assert room.history("a", EDITOR)[-1].pushed_at == NOW
+
+
+def test_pushes_from_many_threads_leave_the_newest_version_live(newsroom: Newsroom) -> None:
+    """Pushes racing on threads are all stored, and what reporters are answered with is the newest of them."""
+    kremlin = newsroom.show("kremlin-open-to-putin-trump-meeting", REPORTER).brief
+
+    def pushes(who: str) -> None:
+        for n in range(15):
+            newsroom.push(replace(kremlin, summary=f"{who} {n}."), editor=who, channel="test")
+
+    threads = [threading.Thread(target=pushes, args=(who,)) for who in ("Anna", "Ben", "Chidi")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored = newsroom.store.history("kremlin-open-to-putin-trump-meeting")
+    assert [v.number for v in stored] == list(range(1, 47))
+    live = {v.brief.id: v for v in newsroom.briefs(REPORTER)}["kremlin-open-to-putin-trump-meeting"]
+    assert live.number == 46
+    assert live.brief == stored[-1].brief
