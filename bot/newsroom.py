@@ -95,6 +95,7 @@ class Newsroom:
                 taken_ns = time.time_ns()
                 for version in store.latest():
                     self._remember(version)
+                self._index.tidy()
                 self._save_snapshot(taken_ns)
         finally:
             gc.enable()
@@ -160,6 +161,7 @@ class Newsroom:
                 brief, editor=editor, channel=channel, expected_version=expected_version, now=self._clock()
             )
             self._remember(pushed.version)
+            self._index.tidy()
         return pushed
 
     def import_paths(self, paths: Iterable[Path], *, editor: str, channel: str = "cli") -> ImportReport:
@@ -171,6 +173,7 @@ class Newsroom:
             )
             for result in pushed:
                 self._remember(result.version)
+            self._index.tidy()
             if any(result.changed for result in pushed):
                 self._save_snapshot(time.time_ns())
         return ImportReport(tuple(pushed), tuple(w for item in loaded for w in item.warnings))
@@ -189,8 +192,9 @@ class Newsroom:
     # internals
 
     def _remember(self, version: Version) -> None:
+        previous = self._latest.get(version.brief.id)
+        self._index.put(version.brief, replaces=previous.brief if previous else None)
         self._latest[version.brief.id] = version
-        self._index.put(version.brief)
 
     def _resume(self) -> bool:
         """Start from the store's snapshot if it has a usable one, reading only briefs changed since."""
@@ -200,6 +204,7 @@ class Newsroom:
         self._latest = {version.brief.id: version for version in snapshot.latest}
         for brief_id in snapshot.changed:
             self._remember(self.store.get(brief_id))
+        self._index.tidy()
         if len(snapshot.changed) > SNAPSHOT_REFRESH:
             self._save_snapshot(time.time_ns())
         return True
@@ -213,8 +218,11 @@ class Newsroom:
             self.store.save_snapshot(self._latest.values(), self._index.export(), taken_ns)
 
     def _sync(self) -> None:
-        for brief_id in self.store.poll_changes():
+        changed = self.store.poll_changes()
+        for brief_id in changed:
             self._remember(self.store.get(brief_id))
+        if changed:
+            self._index.tidy()
 
     @staticmethod
     def _may_see(version: Version, asker: Asker, now: datetime) -> bool:
