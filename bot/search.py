@@ -31,7 +31,16 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.briefs import Brief
 from bot.entities import Entities
-from bot.words import CHAT_NOISE, IRREGULAR_FORMS, RECENCY_WORDS, STOPWORDS, clean_question, stem, words
+from bot.words import (
+    CHAT_NOISE,
+    IRREGULAR_FORMS,
+    RECENCY_WORDS,
+    STOPWORDS,
+    clean_question,
+    remember_stems,
+    stem,
+    words,
+)
 
 __all__ = ["Hit", "Query", "SearchIndex"]
 
@@ -49,7 +58,8 @@ RERANK_DEPTH = 20
 INDEX_FORMAT = 2
 """Bump when what ``put`` stores changes, so snapshots of the old index are rebuilt.
 
-2: postings in descending weight order with their unsorted briefs; no per-brief term and word lists."""
+2: postings in descending weight order with their unsorted briefs; no per-brief term and word lists; the
+vocabulary's stems."""
 
 BM25_K1 = 2.0
 BM25_B = 0.75
@@ -143,6 +153,7 @@ class SearchIndex:
             "unsorted": {term: tuple(ids) for term, ids in self._unsorted.items() if ids},
             "title_terms": self._title_terms,
             "vocabulary": dict(self._vocabulary),
+            "stems": {word: stem(word) for word in self._vocabulary},
         }
 
     def restore(self, state: dict[str, Any]) -> bool:
@@ -157,6 +168,7 @@ class SearchIndex:
         self._stale = set()
         self._title_terms = state["title_terms"]
         self._vocabulary = Counter(state["vocabulary"])
+        remember_stems(state["stems"])  # re-indexing briefs changed since needs them
         self._idf = _IdfCache(self._postings, self._title_terms)
         self._title_weights = {}
         self._by_length = None
@@ -168,12 +180,13 @@ class SearchIndex:
         The index keeps no copy of what it indexed, so replacing a brief needs the old version
         to find the terms to take out.
         """
+        fields: dict[tuple[str, str], list[str]] = {}
         if brief.id in self._title_terms:
             if replaces is None or replaces.id != brief.id:
                 raise ValueError(f"{brief.id} is indexed: pass the version it replaces")
-            self.remove(replaces)
+            self._remove(replaces, fields)
         self._forget_weights()
-        weights, title_terms, doc_words = self._terms(brief)
+        weights, title_terms, doc_words = self._terms(brief, fields)
         self._title_terms[brief.id] = title_terms
         for term, weight in weights.items():
             self._add_posting(term, brief.id, _saturate(weight))
@@ -182,10 +195,13 @@ class SearchIndex:
 
     def remove(self, brief: Brief) -> None:
         """Forget a brief, given the version that was indexed; nothing happens if its id is not indexed."""
+        self._remove(brief, None)
+
+    def _remove(self, brief: Brief, fields: dict[tuple[str, str], list[str]] | None) -> None:
         if self._title_terms.pop(brief.id, None) is None:
             return
         self._forget_weights()
-        weights, _, old_words = self._terms(brief)
+        weights, _, old_words = self._terms(brief, fields)
         for term in weights:
             postings = self._postings.get(term)
             if postings is None or postings.pop(brief.id, None) is None:
@@ -357,13 +373,23 @@ class SearchIndex:
             reading, read_gains = i, [gain for _, gain in chunk]
         return [(brief_id, total) for total, brief_id in sorted(best, reverse=True)]
 
-    def _terms(self, brief: Brief) -> tuple[dict[str, float], frozenset[str], set[str]]:
-        """A brief's terms with their field-weighted counts, its title's terms, and its words."""
+    def _terms(
+        self, brief: Brief, fields: dict[tuple[str, str], list[str]] | None = None
+    ) -> tuple[dict[str, float], frozenset[str], set[str]]:
+        """A brief's terms with their field-weighted counts, its title's terms, and its words.
+
+        ``fields`` remembers the words of each field text, so that the version replacing a brief
+        only cuts again the fields that changed.
+        """
         weights: dict[str, float] = defaultdict(float)
         doc_words: set[str] = set()
         title_terms: frozenset[str] = frozenset()
         for name, text in _fields(brief).items():
-            field_words = [word for word in words(self.entities.fold(text)) if word not in STOPWORDS]
+            field_words = fields.get((name, text)) if fields is not None else None
+            if field_words is None:
+                field_words = [word for word in words(self.entities.fold(text)) if word not in STOPWORDS]
+                if fields is not None:
+                    fields[name, text] = field_words
             if not field_words:
                 continue
             doc_words.update(field_words)

@@ -22,14 +22,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage, Storage
 
 from bot.briefs import ID_PATTERN, Brief, Source, Status
 from bot.errors import StoreDamaged, UnknownBrief, VersionConflict
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 __all__ = ["AtomicJSONStorage", "LoggedQuestion", "Pushed", "Snapshot", "TinyStore", "Version"]
 
@@ -125,10 +127,8 @@ class TinyStore:
         self._journal_seen = 0
         if root is not None:
             (root / SHARD_DIR).mkdir(parents=True, exist_ok=True)
-            self._file_lock: FileLock | None = FileLock(root / LOCK_FILE, timeout=LOCK_TIMEOUT_SECONDS)
             self._journal_seen = _size(root / JOURNAL_FILE)
-        else:
-            self._file_lock = None
+        self._file_lock: FileLock | None = None  # made on the first write: a start that only reads skips its import
 
     def __repr__(self) -> str:
         return f"TinyStore({str(self.root) if self.root else 'memory'})"
@@ -319,8 +319,14 @@ class TinyStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        with self._thread_lock, self._file_lock or contextlib.nullcontext():
-            yield
+        with self._thread_lock:
+            if self._file_lock is None and self.root is not None:
+                # Imported here: about 30 ms of imports that a start which only reads does not need.
+                from filelock import FileLock
+
+                self._file_lock = FileLock(self.root / LOCK_FILE, timeout=LOCK_TIMEOUT_SECONDS)
+            with self._file_lock or contextlib.nullcontext():
+                yield
 
     @contextlib.contextmanager
     def _shard(self, brief_id: str) -> Iterator[TinyDB]:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 import bot.search
+import bot.words
 from bot.briefs import Brief
 from bot.search import Hit, SearchIndex
 
@@ -139,3 +140,21 @@ def test_an_export_of_another_index_format_is_refused(monkeypatch: pytest.Monkey
     old_state = index.export()
     monkeypatch.undo()
     assert not SearchIndex().restore(old_state)
+
+
+def test_the_stem_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past its size the stem memo starts again, so a flood of odd words cannot grow it without bound."""
+    monkeypatch.setattr(bot.words, "STEM_MEMO_SIZE", 3)
+    monkeypatch.setattr(bot.words, "_stems", {})
+    for word in ("meetings", "voters", "tariffs", "summits", "rates"):
+        bot.words.stem(word)
+    assert len(bot.words._stems) <= 3
+    assert bot.words.stem("meetings") == "meet"
+
+
+def test_remembered_stems_are_the_stemmers_own() -> None:
+    """The stems an exported index carries are what the stemmer gives, so a new process may take them over."""
+    index, _ = _corpus(count=30)
+    stems = index.export()["stems"]
+    assert stems
+    assert all(bot.words.stem(word) == term for word, term in stems.items())
