@@ -22,7 +22,7 @@ from bot.entities import Entities, load_entities
 from bot.errors import UnknownBrief
 from bot.search import SearchIndex
 from bot.settings import Settings
-from bot.store import LoggedQuestion, Pushed, TinyStore, Version
+from bot.store import LatestVersions, LoggedQuestion, Pushed, TinyStore, Version
 
 __all__ = ["Asker", "Gap", "ImportReport", "Newsroom", "open_newsroom", "sample_briefs_path"]
 
@@ -82,7 +82,7 @@ class Newsroom:
         self.store = store
         self._clock = clock
         self._lock = threading.RLock()
-        self._latest: dict[str, Version] = {}
+        self._latest = LatestVersions()
         self._index = SearchIndex(entities=entities)
         # Loading makes millions of objects that live as long as the process: collecting garbage
         # meanwhile only slows the start, and once frozen they are no longer re-scanned by every
@@ -201,7 +201,7 @@ class Newsroom:
         snapshot = self.store.load_snapshot()
         if snapshot is None or not self._index.restore(snapshot.index):
             return False
-        self._latest = {version.brief.id: version for version in snapshot.latest}
+        self._latest = snapshot.latest
         for brief_id in snapshot.changed:
             self._remember(self.store.get(brief_id))
         self._index.tidy()
@@ -215,7 +215,7 @@ class Newsroom:
             return
         with self._lock:
             self._sync()
-            self.store.save_snapshot(self._latest.values(), self._index.export(), taken_ns)
+            self.store.save_snapshot(self._latest, self._index.export(), taken_ns)
 
     def _sync(self) -> None:
         changed = self.store.poll_changes()
