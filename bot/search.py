@@ -21,7 +21,7 @@ import hashlib
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice, repeat
 from operator import add, itemgetter, mul
@@ -182,33 +182,41 @@ class SearchIndex:
         """Index a brief; ``replaces`` is the version indexed under its id until now, if any.
 
         The index keeps no copy of what it indexed, so replacing a brief needs the old version
-        to find the terms to take out.
+        to find the terms to take out. Only postings whose weight changed are touched, and only
+        the fields whose text changed are cut into words again.
         """
+        old_weights: dict[str, float] = {}
+        old_words: set[str] = set()
         fields: dict[tuple[str, str], list[str]] = {}
         if brief.id in self._title_terms:
             if replaces is None or replaces.id != brief.id:
                 raise ValueError(f"{brief.id} is indexed: pass the version it replaces")
-            self._remove(replaces, fields)
+            old_weights, _, old_words = self._terms(replaces, fields)
         self._forget_weights()
         weights, title_terms, doc_words = self._terms(brief, fields)
         self._title_terms[brief.id] = title_terms
+        self._drop_postings(brief.id, old_weights.keys() - weights.keys())
         for term, weight in weights.items():
-            self._add_posting(term, brief.id, _saturate(weight))
-        self._vocabulary.update(doc_words)
-        self._by_length = None
+            old = old_weights.get(term)
+            if old != weight:
+                if old is not None:
+                    self._drop_postings(brief.id, (term,))
+                self._add_posting(term, brief.id, _saturate(weight))
+        self._count_words(doc_words - old_words, old_words - doc_words)
 
     def remove(self, brief: Brief) -> None:
         """Forget a brief, given the version that was indexed; nothing happens if its id is not indexed."""
-        self._remove(brief, None)
-
-    def _remove(self, brief: Brief, fields: dict[tuple[str, str], list[str]] | None) -> None:
         if self._title_terms.pop(brief.id, None) is None:
             return
         self._forget_weights()
-        weights, _, old_words = self._terms(brief, fields)
-        for term in weights:
+        weights, _, old_words = self._terms(brief)
+        self._drop_postings(brief.id, weights)
+        self._count_words(set(), old_words)
+
+    def _drop_postings(self, brief_id: str, terms: Iterable[str]) -> None:
+        for term in terms:
             postings = self._postings.get(term)
-            if postings is None or postings.pop(brief.id, None) is None:
+            if postings is None or postings.pop(brief_id, None) is None:
                 continue
             if not postings:
                 del self._postings[term]
@@ -216,9 +224,15 @@ class SearchIndex:
                 self._unsorted_top.pop(term, None)
                 self._stale.discard(term)
             elif term in self._unsorted:
-                self._unsorted[term].discard(brief.id)
-        self._vocabulary.subtract(old_words)
-        for word in old_words:
+                self._unsorted[term].discard(brief_id)
+
+    def _count_words(self, added: set[str], removed: set[str]) -> None:
+        """Keep the number of briefs using each word, for typo correction."""
+        if not added and not removed:
+            return
+        self._vocabulary.update(added)
+        self._vocabulary.subtract(removed)
+        for word in removed:
             if self._vocabulary[word] <= 0:
                 del self._vocabulary[word]
         self._by_length = None

@@ -158,3 +158,22 @@ def test_remembered_stems_are_the_stemmers_own() -> None:
     stems = index.export()["stems"]
     assert stems
     assert all(bot.words.stem(word) == term for word, term in stems.items())
+
+
+def test_a_replacement_touches_only_the_postings_whose_weight_changed() -> None:
+    """A new summary moves only the postings of terms it changes; the rest keep their place, the result is exact."""
+    index = SearchIndex()
+    other = Brief(id="ecb", title="ECB holds rates steady", summary="No change.", updated=UPDATED)
+    old = Brief(id="fed", title="Fed holds rates", summary="Rates stay put.", updated=UPDATED, body="Markets calm.")
+    new = dataclasses.replace(old, summary="Rates stay put for now, officials say.")
+    index.put(old)
+    index.put(other)
+    before = list(index._postings["hold"].items())
+    index.put(new, replaces=old)
+    assert list(index._postings["hold"].items()) == before
+    assert "offici" in index._postings
+    fresh = SearchIndex()
+    fresh.put(new)
+    fresh.put(other)
+    assert index._postings == fresh._postings
+    assert index._vocabulary == fresh._vocabulary
