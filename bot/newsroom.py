@@ -25,7 +25,7 @@ from bot.errors import RateLimited, StoreUnwritable, UnknownBrief
 from bot.limits import RateLimiter
 from bot.search import SearchIndex
 from bot.settings import Settings
-from bot.store import LoggedQuestion, Pushed, TinyStore, Version
+from bot.store import LatestVersions, LoggedQuestion, Pushed, TinyStore, Version
 
 __all__ = ["Asker", "Gap", "ImportReport", "Newsroom", "Update", "open_newsroom", "sample_briefs_path"]
 
@@ -99,7 +99,7 @@ class Newsroom:
         self.store = store
         self._clock = clock
         self._lock = threading.RLock()
-        self._latest: dict[str, Version] = {}
+        self._latest = LatestVersions()
         self._index = SearchIndex(entities=entities)
         self._listeners: list[Listener] = []
         self._limiter: RateLimiter | None = None
@@ -114,6 +114,7 @@ class Newsroom:
                 taken_ns = time.time_ns()
                 for version in store.latest():
                     self._remember(version)
+                self._index.tidy()
                 self._save_snapshot(taken_ns)
         finally:
             gc.enable()
@@ -192,6 +193,7 @@ class Newsroom:
         )
         with self._lock:
             self._remember(pushed.version)
+            self._index.tidy()
         return pushed
 
     def revert(self, brief_id: str, number: int, *, editor: str, channel: str) -> Pushed:
@@ -238,6 +240,7 @@ class Newsroom:
             )
             for result in pushed:
                 self._remember(result.version)
+            self._index.tidy()
             if any(result.changed for result in pushed):
                 self._save_snapshot(time.time_ns())
         return ImportReport(tuple(pushed), tuple(w for item in loaded for w in item.warnings))
@@ -259,8 +262,8 @@ class Newsroom:
         previous = self._latest.get(version.brief.id)
         if previous is not None and previous.number > version.number:
             return  # two pushes stored in one order may be taken in in the other: the newer one stays
+        self._index.put(version.brief, replaces=previous.brief if previous else None)
         self._latest[version.brief.id] = version
-        self._index.put(version.brief)
         if self._listeners and (previous is None or previous.number != version.number):
             self._announce(version, previous)
 
@@ -280,9 +283,10 @@ class Newsroom:
         snapshot = self.store.load_snapshot()
         if snapshot is None or not self._index.restore(snapshot.index):
             return False
-        self._latest = {version.brief.id: version for version in snapshot.latest}
+        self._latest = snapshot.latest
         for brief_id in snapshot.changed:
             self._remember(self.store.get(brief_id))
+        self._index.tidy()
         if len(snapshot.changed) > SNAPSHOT_REFRESH:
             self._save_snapshot(time.time_ns())
         return True
@@ -294,13 +298,16 @@ class Newsroom:
         with self._lock:
             self._sync()
             try:
-                self.store.save_snapshot(self._latest.values(), self._index.export(), taken_ns)
+                self.store.save_snapshot(self._latest, self._index.export(), taken_ns)
             except StoreUnwritable as error:
                 log.warning("no start-up snapshot written (the next start reads every brief): %s", error)
 
     def _sync(self) -> None:
-        for brief_id in self.store.poll_changes():
+        changed = self.store.poll_changes()
+        for brief_id in changed:
             self._remember(self.store.get(brief_id))
+        if changed:
+            self._index.tidy()
 
     @staticmethod
     def _may_see(version: Version, asker: Asker, now: datetime) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Mapping
 
 import snowballstemmer
 
@@ -18,6 +18,7 @@ __all__ = [
     "RECENCY_WORDS",
     "STOPWORDS",
     "clean_question",
+    "remember_stems",
     "stem",
     "words",
 ]
@@ -158,7 +159,23 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-@lru_cache(maxsize=200_000)
+STEM_MEMO_SIZE = 200_000
+"""Words whose stems are remembered; past this the memo starts again, so odd questions cannot grow it for ever."""
+
+_stems: dict[str, str] = {}
+
+
 def stem(word: str) -> str:
     """The search term for one lower-case word."""
-    return str(_stemmer.stemWord(IRREGULAR_FORMS.get(word, word)))
+    term = _stems.get(word)
+    if term is None:
+        if len(_stems) >= STEM_MEMO_SIZE:
+            _stems.clear()
+        term = _stems[word] = str(_stemmer.stemWord(IRREGULAR_FORMS.get(word, word)))
+    return term
+
+
+def remember_stems(stems: Mapping[str, str]) -> None:
+    """Take over stems worked out before (``stem`` of each word), so a new process need not stem them again."""
+    if len(_stems) + len(stems) <= STEM_MEMO_SIZE:
+        _stems.update(stems)

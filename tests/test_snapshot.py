@@ -12,8 +12,8 @@ import bot.search
 from bot.answers import answer_to_json
 from bot.briefs import parse_brief
 from bot.errors import StoreDamaged
-from bot.newsroom import Newsroom
-from bot.store import SHARD_DIR, SNAPSHOT_FILE, TinyStore
+from bot.newsroom import SEARCH_DEPTH, Newsroom
+from bot.store import SHARD_DIR, SNAPSHOT_FILE, LatestVersions, TinyStore
 
 QUESTIONS = ["latest Kremlin stance on a Trump meeting", "fed rates", "Riverton bridge", "mars rover landing"]
 
@@ -85,3 +85,28 @@ def test_a_snapshot_of_other_index_settings_is_rebuilt(
     monkeypatch.setattr(bot.search, "BM25_K1", bot.search.BM25_K1 + 0.5)
     with pytest.raises(StoreDamaged, match=r"riverton-city-budget-vote\.json: cannot be read \(not JSON"):
         Newsroom(TinyStore(root), clock=clock)  # a full read reaches the damaged shard
+
+
+def test_a_resumed_newsroom_makes_versions_only_when_they_are_needed(root: Path, clock: Clock) -> None:
+    """Starting from a snapshot makes no version until one is asked for, and a full listing makes them all."""
+    _age_shards(root)
+    room = Newsroom(TinyStore(root), clock=clock)
+    latest = room._latest
+    assert isinstance(latest, LatestVersions)
+    assert latest._versions == {}
+    room.ask("Riverton bridge", REPORTER)
+    assert 0 < len(latest._versions) <= SEARCH_DEPTH
+    assert len(room.briefs(EDITOR)) == len(latest) == len(latest._versions)
+
+
+def test_versions_not_made_yet_are_saved_as_they_were_read(root: Path, clock: Clock) -> None:
+    """A snapshot written by a resumed newsroom holds every version, made or not, and reads back the same."""
+    _age_shards(root)
+    room = Newsroom(TinyStore(root), clock=clock)
+    room.ask("Riverton bridge", REPORTER)
+    room._save_snapshot(0)
+    again = TinyStore(root).load_snapshot()
+    assert again is not None
+    assert sorted(again.latest.items(), key=lambda item: item[0]) == sorted(
+        room._latest.items(), key=lambda item: item[0]
+    )
