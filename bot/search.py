@@ -280,9 +280,12 @@ class SearchIndex:
         if not known:
             return []
         # Rare terms bring in the candidates; common ones only add to briefs already found,
-        # unless the question has nothing rarer.
-        cut = max(len(self._postings[known[0]]), min(COMMON_TERM_FRACTION * total, MAX_CANDIDATE_TERM_BRIEFS))
+        # unless the question has nothing rarer (a word no brief uses counts as the rarest).
+        rarest = len(postings[known[0]]) if len(known) == len(weighted) else 0
+        cut = max(rarest, min(COMMON_TERM_FRACTION * total, MAX_CANDIDATE_TERM_BRIEFS))
         finding = [term for term in known if len(self._postings[term]) <= cut]
+        if not finding:
+            return []
         depth = max(limit, RERANK_DEPTH)
         if sum(len(self._postings[term]) for term in finding) < PRUNE_MIN_POSTINGS:
             candidates = self._score_all(weighted, finding, known, depth)

@@ -177,3 +177,12 @@ def test_a_replacement_touches_only_the_postings_whose_weight_changed() -> None:
     fresh.put(other)
     assert index._postings == fresh._postings
     assert index._vocabulary == fresh._vocabulary
+
+
+def test_a_word_no_brief_uses_counts_as_the_rarest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With an unknown word beside common ones, the common words find no briefs of their own, either way of scoring."""
+    index, _ = _corpus()
+    assert len(index._postings["w0x"]) > bot.search.COMMON_TERM_FRACTION * len(index)
+    assert _exhaustive(index, "qqqzzz w0x", monkeypatch) == []
+    assert _best_first(index, "qqqzzz w0x", monkeypatch) == []
+    assert _exhaustive(index, "w0x", monkeypatch)
