@@ -216,8 +216,10 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
             return Asker(user_name or f"slack:{user_id}", is_editor=True)
         return _asker(user_id)
 
-    async def reply_to(text: str, user_id: str | None, user_name: str | None, channel: str | None) -> SlackMessage:
-        """A command's reply, a question's answer, or the help."""
+    async def reply_to(
+        text: str, user_id: str | None, user_name: str | None, channel: str | None, *, shareable: bool
+    ) -> SlackMessage:
+        """A command's reply, a question's answer (with a share button when only the asker sees it), or the help."""
         question = plain_question(text)
         if question.lower() in HELP_WORDS:
             return help_message()
@@ -225,12 +227,16 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
         done = chat_command(newsroom, question, asker, f"slack:{channel}")
         if done is not None:
             return notice_message(done)
-        return _answer(lambda: answer_message(newsroom.ask(question, _asker(user_id)), shareable=True))
+        return _answer(lambda: answer_message(newsroom.ask(question, _asker(user_id)), shareable=shareable))
 
     @app.command(COMMAND)
     async def brief_command(ack: Any, command: dict[str, Any]) -> None:
         message = await reply_to(
-            command.get("text", ""), command.get("user_id"), command.get("user_name"), command.get("channel_id")
+            command.get("text", ""),
+            command.get("user_id"),
+            command.get("user_name"),
+            command.get("channel_id"),
+            shareable=True,
         )
         await ack(response_type="ephemeral", **message.payload())
 
@@ -296,8 +302,8 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
             later(_reply_in_conversation(event, thread=False))
 
     async def _reply_in_conversation(event: dict[str, Any], *, thread: bool) -> None:
-        message = await reply_to(event.get("text", ""), event.get("user"), None, event.get("channel"))
-        message = SlackMessage(message.text, _without_share(message.blocks))  # already visible: nothing to share
+        # A reply in a channel or DM is already visible: there is nothing to share.
+        message = await reply_to(event.get("text", ""), event.get("user"), None, event.get("channel"), shareable=False)
         thread_ts = (event.get("thread_ts") or event.get("ts")) if thread else None
         try:
             await client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, **message.payload())
@@ -355,18 +361,6 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
         log.error("unhandled error in a Slack listener (%s)", body.get("type"), exc_info=error)
 
     return app
-
-
-def _without_share(blocks: tuple[dict[str, Any], ...]) -> tuple[dict[str, Any], ...]:
-    kept = []
-    for block in blocks:
-        if block["type"] == "actions":
-            elements = [e for e in block["elements"] if e.get("action_id") != ACTION_SHARE]
-            if not elements:
-                continue
-            block = {**block, "elements": elements}
-        kept.append(block)
-    return tuple(kept)
 
 
 def _asker(user_id: object) -> Asker:

@@ -172,7 +172,10 @@ async def test_a_mention_is_answered_in_a_thread(served: Served) -> None:
     assert posted.body["channel"] == "C111"
     assert posted.body["thread_ts"] == "1700000000.000100"
     assert posted.headers["Authorization"] == "Bearer xoxb-test-token"
-    assert _validated(posted.body["blocks"])[0]["text"]["text"] == KREMLIN_TITLE
+    blocks = _validated(posted.body["blocks"])
+    assert blocks[0]["text"]["text"] == KREMLIN_TITLE
+    assert _button_values(blocks, ACTION_SHARE) == []  # already visible in the channel: nothing to share
+    assert _button_values(blocks, ACTION_FULL)
 
 
 async def test_a_mention_inside_a_thread_answers_in_that_thread(served: Served) -> None:
