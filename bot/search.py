@@ -78,8 +78,8 @@ PRUNE_CHUNK = 64
 PRUNE_BUDGET = 3_000
 """At most this many postings are read best first for one question, which bounds its time at 100,000 briefs.
 Over the speed benchmark's 1,000 questions at 100,000 briefs it makes the top 20 differ from scoring every
-posting for 22 questions (the top 1 for one); at 10,000 briefs and on the quality benchmark's dev questions
-for none. 6,000 made it 1 question, at 1.6 ms more p99."""
+posting for 20 questions (the top 5 for 8, the top 1 for one); at 10,000 briefs and on the quality benchmark's
+dev questions for none. 6,000 made it 1 question, at 1 to 1.6 ms more search p99."""
 UNSORTED_MIN = 64
 UNSORTED_SHARE = 32
 """A term's postings are sorted again once more than this many briefs (or this share of them, whichever is
