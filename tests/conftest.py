@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -60,6 +61,13 @@ def clock() -> Clock:
 def newsroom(clock: Clock) -> Newsroom:
     """A newsroom holding the sample briefs in memory, at the sample briefs' date."""
     return Newsroom(TinyStore(None), clock=clock, samples=SAMPLE_BRIEFS)
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait until ``condition`` holds, for what a server does in the background; TimeoutError after ``timeout``."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.02)
 
 
 def write_brief(folder: Path, brief_id: str, **fields: str) -> Path:

@@ -138,16 +138,6 @@ class FakeSlack:
         with self._server.lock:
             return [c for c in self._server.calls if c.path.startswith(path_prefix) and c.path != "/api/auth.test"]
 
-    def wait_for(self, path_prefix: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
-        """The calls to ``path_prefix`` once there are at least ``count`` of them (or whatever came by ``timeout``)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.calls(path_prefix)
-            if len(found) >= count:
-                return found
-            time.sleep(0.01)
-        return self.calls(path_prefix)
-
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from dataclasses import replace
 
 import aiohttp
 import discord
 import pytest
 import yarl
-from conftest import REPORTER
+from conftest import REPORTER, eventually
 from fake_discord import BOT_ID, BOT_USER, CHANNEL_ID, FakeDiscord, guild_create, message_create
 from fake_slack import SECRET, FakeSlack, signed_headers, slash_body
 
@@ -23,13 +22,6 @@ from bot.newsroom import Newsroom
 
 KREMLIN = "kremlin-open-to-putin-trump-meeting"
 KREMLIN_TITLE = "Kremlin says it remains open to a Putin-Trump meeting"
-
-
-async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Wait for something the server does in the background (a bounded wait, not a timing assertion)."""
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.02)
 
 
 async def test_slack_and_discord_answer_and_hear_updates_from_one_newsroom(
@@ -63,7 +55,7 @@ async def test_slack_and_discord_answer_and_hear_updates_from_one_newsroom(
         for text in ("latest Kremlin stance on a Trump meeting", f"follow {KREMLIN}"):
             await gateway.dispatch("MESSAGE_CREATE", message_create(f"<@{BOT_ID}> {text}", mentions=(BOT_USER,)))
         channel_posts = f"/channels/{CHANNEL_ID}/messages"
-        await _until(lambda: len([c for c in stand_in.sent() if c.path == channel_posts]) == 2)
+        await eventually(lambda: len([c for c in stand_in.sent() if c.path == channel_posts]) == 2)
         first = next(c for c in stand_in.sent() if c.path == channel_posts)
         assert first.body["embeds"][0]["title"] == KREMLIN_TITLE
 
@@ -71,8 +63,10 @@ async def test_slack_and_discord_answer_and_hear_updates_from_one_newsroom(
         brief = newsroom.show(KREMLIN, REPORTER).brief
         newsroom.push(replace(brief, summary="The Kremlin rules out a meeting."), editor="Anna", channel="api")
         update = f"Updated: {KREMLIN_TITLE} (v2, World desk) - bottom line changed"
-        await _until(lambda: any(c.body.get("text") == update for c in fake.calls("/api/chat.postMessage")))
-        await _until(lambda: any(c.body.get("content") == update for c in stand_in.sent() if c.path == channel_posts))
+        await eventually(lambda: any(c.body.get("text") == update for c in fake.calls("/api/chat.postMessage")))
+        await eventually(
+            lambda: any(c.body.get("content") == update for c in stand_in.sent() if c.path == channel_posts)
+        )
         discord_update = [c for c in stand_in.sent() if c.body.get("content") == update]
         assert [c.body["allowed_mentions"] for c in discord_update] == [{"parse": []}]
     finally:

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPORTER, write_brief
+from conftest import REPORTER, eventually, write_brief
 
 from adapters.watching import FILE_CHANNEL, push_file, watch_folder
 from bot.newsroom import Newsroom
-
-
-async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Wait until ``condition`` holds (the watcher works in the background), or give up after ``timeout``."""
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
 
 
 def test_a_brief_file_is_pushed_as_a_new_version_by_its_editor(newsroom: Newsroom, tmp_path: Path) -> None:
@@ -54,14 +45,14 @@ async def test_the_watch_pushes_files_as_they_change_until_stopped(
     write_brief(folder, "harbour-strike", title="Dockers strike")
     stop = asyncio.Event()
     watching = asyncio.create_task(watch_folder(newsroom, folder, stop))
-    await _until(lambda: "harbour-strike" in {v.brief.id for v in newsroom.briefs(REPORTER)})
+    await eventually(lambda: "harbour-strike" in {v.brief.id for v in newsroom.briefs(REPORTER)})
     assert newsroom.show("harbour-strike", REPORTER).number == 1
     await asyncio.sleep(0.3)  # the watcher is listening once its first batch has been handled
     write_brief(folder, "harbour-strike", title="Dockers strike ends")
-    await _until(lambda: newsroom.show("harbour-strike", REPORTER).number == 2)
+    await eventually(lambda: newsroom.show("harbour-strike", REPORTER).number == 2)
     assert newsroom.show("harbour-strike", REPORTER).brief.title == "Dockers strike ends"
     (folder / "broken.md").write_text("no front matter at all", encoding="utf-8")
-    await _until(lambda: "broken.md" in caplog.text)
+    await eventually(lambda: "broken.md" in caplog.text)
     assert "skipped" in caplog.text
     assert newsroom.show("harbour-strike", REPORTER).number == 2
     stop.set()
