@@ -232,10 +232,10 @@ def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int, 
     # The platform libraries load only here, so the other commands start fast.
     import asyncio
 
-    from adapters.discord_bot import DiscordSettings, DiscordSurface
+    from adapters.discord.bot import DiscordSettings, DiscordSurface
     from adapters.http_api import ApiSettings, api_routes
     from adapters.serve import Surface, serve
-    from adapters.slack_app import SlackSettings, SlackSurface
+    from adapters.slack.app import SlackSettings, SlackSurface
 
     environ = context.environ
     api = ApiSettings.from_environ(environ)

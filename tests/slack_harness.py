@@ -13,7 +13,7 @@ import pytest
 from fake_slack import SECRET, Call, FakeSlack, action_body, event_body, signed_headers, slash_body
 
 from adapters.serve import start_http
-from adapters.slack_app import EVENTS_PATH, SlackSettings, SlackSurface
+from adapters.slack.app import EVENTS_PATH, SlackSettings, SlackSurface
 from bot.newsroom import Newsroom
 
 

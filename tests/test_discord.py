@@ -37,13 +37,13 @@ from fake_discord import (
     user,
 )
 
-from adapters.discord_bot import (
+from adapters.discord.bot import (
     BriefbotClient,
     DiscordSettings,
     DiscordSurface,
     build_client,
 )
-from adapters.discord_render import (
+from adapters.discord.render import (
     BRIEF_GONE,
     CONTENT_LIMIT,
     CUSTOM_ID_LIMIT,

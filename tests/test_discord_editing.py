@@ -44,8 +44,8 @@ from test_discord import (
     stand_in,
 )
 
-from adapters.discord_bot import DiscordSettings, DiscordSurface, build_client
-from adapters.discord_editing import (
+from adapters.discord.bot import DiscordSettings, DiscordSurface, build_client
+from adapters.discord.editing import (
     INPUT_LABEL_LIMIT,
     INPUT_VALUE_LIMIT,
     MODAL_TITLE_LIMIT,

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.console import render_answer as console_answer
-from adapters.discord_render import (
+from adapters.discord.render import (
     BUTTON_LABEL_LIMIT,
     CONTENT_LIMIT,
     CUSTOM_ID_LIMIT,

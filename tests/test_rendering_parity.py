@@ -11,8 +11,8 @@ from conftest import REPORTER
 from fake_slack import iter_texts
 from test_discord_render import shown
 
-from adapters.discord_render import render_answer as discord_answer
-from adapters.slack_render import answer_message as slack_answer
+from adapters.discord.render import render_answer as discord_answer
+from adapters.slack.render import answer_message as slack_answer
 from bot import wording
 from bot.answers import Answer, Outcome
 from bot.newsroom import Newsroom

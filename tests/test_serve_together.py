@@ -14,9 +14,9 @@ from conftest import REPORTER, eventually
 from fake_discord import BOT_ID, BOT_USER, CHANNEL_ID, FakeDiscord, guild_create, message_create
 from fake_slack import SECRET, FakeSlack, signed_headers, slash_body
 
-from adapters.discord_bot import DiscordSettings, DiscordSurface
+from adapters.discord.bot import DiscordSettings, DiscordSurface
 from adapters.serve import serve
-from adapters.slack_app import EVENTS_PATH, SlackSettings, SlackSurface
+from adapters.slack.app import EVENTS_PATH, SlackSettings, SlackSurface
 from bot.errors import BriefbotError
 from bot.newsroom import Newsroom
 

@@ -21,8 +21,8 @@ from fake_slack import (
 from slack_harness import Served
 from slack_sdk.models.blocks import Block
 
-from adapters.slack_app import COMMAND, EDIT_COMMAND, EVENTS_PATH, SlackSettings, plain_question
-from adapters.slack_render import ACTION_FULL, ACTION_SHARE, ACTION_SHOW, MAX_BLOCKS, answer_message, escape
+from adapters.slack.app import COMMAND, EDIT_COMMAND, EVENTS_PATH, SlackSettings, plain_question
+from adapters.slack.render import ACTION_FULL, ACTION_SHARE, ACTION_SHOW, MAX_BLOCKS, answer_message, escape
 from bot.answers import Outcome
 from bot.briefs import Brief, Source
 from bot.errors import SettingsError

@@ -16,7 +16,7 @@ from slack_harness import Served
 from test_slack import KREMLIN
 
 from adapters.serve import Announcer, start_http
-from adapters.slack_app import EDIT_COMMAND, SlackSettings, SlackSurface
+from adapters.slack.app import EDIT_COMMAND, SlackSettings, SlackSurface
 from bot.briefs import Status
 from bot.newsroom import Newsroom
 

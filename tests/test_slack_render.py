@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
-from adapters.slack_render import MAX_BLOCKS, answer_message, escape, full_brief_messages
+from adapters.slack.render import MAX_BLOCKS, answer_message, escape, full_brief_messages
 from bot.answers import Choice, answer_with
 from bot.briefs import Brief, Source
 from bot.store import Version

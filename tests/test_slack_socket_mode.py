@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl
 from aiohttp import WSMsgType, web
 from fake_slack import slash_body
 
-from adapters.slack_app import SlackSettings, SlackSurface
+from adapters.slack.app import SlackSettings, SlackSurface
 from bot.newsroom import Newsroom
 
 

@@ -1,7 +1,7 @@
 """The Discord adapter: mentions, DMs and the ``/brief`` command, translated to and from the newsroom.
 
 Three steps and nothing more: a Discord event becomes a question and an
-``Asker``, the newsroom answers, and ``adapters.discord_render`` turns the
+``Asker``, the newsroom answers, and ``adapters.discord.render`` turns the
 answer into the message Discord shows. Everything here is routing:
 
 - a message that mentions the bot in a channel, or any message in a DM, gets a
@@ -9,7 +9,7 @@ answer into the message Discord shows. Everything here is routing:
 - ``/brief question:<text>`` answers only the asker (ephemeral), with a button
   to share the answer in the channel, and autocompletes brief titles;
 - ``/brief-edit id:<id>`` opens, for members holding the editors' role, a
-  modal prefilled with the brief (``adapters.discord_editing``);
+  modal prefilled with the brief (``adapters.discord.editing``);
 - buttons and submitted modals carry static custom ids and are handled here,
   in ``on_interaction``, so they keep working after a restart.
 
@@ -33,14 +33,14 @@ import discord
 from aiohttp import web
 from discord import app_commands
 
-from adapters.discord_editing import (
+from adapters.discord.editing import (
     edit_modal,
     parse_edit_custom_id,
     submit_edit,
     submitted_values,
     too_long_to_edit,
 )
-from adapters.discord_render import (
+from adapters.discord.render import (
     BRIEF_GONE,
     CONTENT_LIMIT,
     Action,

@@ -10,7 +10,7 @@ value is wrong) the reply says why and hands the editor's text back as a file.
 Five inputs is all a Discord modal holds: title, bottom line, key points,
 status and sources. The review-by date is not in the form; an edit keeps it.
 
-Pure functions and one modal class, no network: ``adapters.discord_bot``
+Pure functions and one modal class, no network: ``adapters.discord.bot``
 routes the command and the submission here.
 """
 

@@ -36,8 +36,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.recent import RecentIds
-from adapters.slack_editing import EDIT_CALLBACK, edit_view, edited_brief, view_metadata
-from adapters.slack_render import (
+from adapters.slack.editing import EDIT_CALLBACK, edit_view, edited_brief, view_metadata
+from adapters.slack.render import (
     ACTION_FULL,
     ACTION_SHARE,
     ACTION_SHOW,

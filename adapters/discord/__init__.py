@@ -1,0 +1,1 @@
+"""Discord: the discord.py client, its embeds and its edit modal."""

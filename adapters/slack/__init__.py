@@ -1,0 +1,1 @@
+"""Slack: the Bolt app, its Block Kit rendering and its edit form."""
