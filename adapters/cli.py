@@ -20,6 +20,7 @@ import click
 from dotenv import dotenv_values
 
 from adapters.console import render_answer, render_version, run_chat
+from bot import wording
 from bot.answers import answer_to_json
 from bot.briefs import BRIEF_SUFFIXES, brief_to_markdown, load_brief_files
 from bot.errors import BriefbotError
@@ -114,6 +115,9 @@ def ask(context: _Context, question: str, as_json: bool, drafts: bool) -> None:
     asker = Asker(context.editor, is_editor=drafts)
     questions = (line.rstrip("\r\n") for line in sys.stdin) if question == "-" else iter([question])
     for text in questions:
+        if not text.strip() and not as_json:  # JSON keeps one line per question: an empty one is a no_match
+            click.echo(wording.EMPTY_QUESTION + ("\n" if question == "-" else ""))
+            continue
         answer = context.newsroom.ask(text, asker)
         if as_json:
             click.echo(json.dumps(answer_to_json(answer), ensure_ascii=False))
@@ -179,8 +183,9 @@ def gaps(context: _Context) -> None:
 @pass_context
 @_reports_errors
 def chat(context: _Context) -> None:
-    """Ask questions at a prompt (the console adapter)."""
-    run_chat(context.newsroom, Asker(context.editor), read=input, write=click.echo)
+    """Ask questions and run chat commands at a prompt (the console adapter); questions see what reporters see."""
+    # Whoever runs the command holds the store itself, so the prompt's commands are an editor's (revert too).
+    run_chat(context.newsroom, Asker(context.editor, is_editor=True), read=input, write=click.echo)
 
 
 @cli.command()

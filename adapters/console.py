@@ -7,14 +7,21 @@ from datetime import datetime
 
 from bot import wording
 from bot.answers import Answer, Outcome
-from bot.errors import BriefbotError
+from bot.chat import Reply, respond
 from bot.newsroom import Asker, Newsroom
 from bot.store import Version
 
-__all__ = ["render_answer", "render_version", "run_chat"]
+__all__ = ["CHANNEL", "render_answer", "render_reply", "render_version", "run_chat"]
 
 PROMPT = "brief> "
 QUIT_WORDS = frozenset({"quit", "exit", ":q"})
+CHANNEL = "console"
+"""The channel follows made at the prompt are kept under."""
+
+
+def render_reply(reply: Reply) -> str:
+    """A chat turn's reply as terminal text."""
+    return render_answer(reply.answer) if reply.answer is not None else reply.text
 
 
 def render_answer(answer: Answer) -> str:
@@ -69,7 +76,7 @@ def render_version(version: Version, now: datetime) -> str:
 
 
 def run_chat(newsroom: Newsroom, asker: Asker, read: Callable[[str], str], write: Callable[[str], None]) -> None:
-    """Ask questions at a prompt until ``quit`` or end of input."""
+    """Ask questions and run chat commands (follow, history, revert ...) at a prompt until ``quit`` or end of input."""
     write(wording.HELP + "\nType quit to leave.\n")
     while True:
         try:
@@ -79,12 +86,5 @@ def run_chat(newsroom: Newsroom, asker: Asker, read: Callable[[str], str], write
             return
         if line.lower() in QUIT_WORDS:
             return
-        if not line:
-            continue
-        if line.lower() in ("help", "?"):
-            write(wording.HELP)
-            continue
-        try:
-            write(render_answer(newsroom.ask(line, asker)) + "\n")
-        except BriefbotError as error:
-            write(str(error))
+        if line:
+            write(render_reply(respond(newsroom, line, asker, CHANNEL)) + "\n")

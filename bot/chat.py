@@ -1,30 +1,106 @@
-"""Chat commands: the words after ``/brief`` that are actions rather than questions, the same on every platform.
+"""One chat turn, the same on every surface: the help, a chat command, or an answer to a question.
 
-``follow ID``, ``unfollow ID``, ``following``, ``history ID`` and (editors)
-``revert ID VERSION``. Text is a command only when it has exactly that shape,
-with a brief id where the id goes; anything else is a question.
+``respond`` takes what a person typed after ``/brief`` (or to the bot) and
+returns a ``Reply`` that Slack, Discord and the console only render. A chat
+command is text of exactly one of these shapes, with a brief id where the id
+goes: ``follow ID``, ``unfollow ID``, ``following``, ``history ID`` and
+(editors) ``revert ID VERSION``. Anything else is a question, answered as a
+reporter sees briefs, editors included: drafts and embargoed briefs stay in the
+editors' tools. The core's refusals come back as a notice; anything else that
+goes wrong is logged and the person gets one fixed apology.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
 from bot import wording
+from bot.answers import Answer
 from bot.briefs import ID_PATTERN
 from bot.changes import compare
-from bot.errors import BriefbotError
+from bot.errors import BriefbotError, UnknownBrief
 from bot.newsroom import Asker, Newsroom
 
-__all__ = ["chat_command"]
+__all__ = ["HELP_WORDS", "Reply", "ReplyKind", "as_reporter", "pick", "respond"]
+
+log = logging.getLogger("briefbot.chat")
+
+HELP_WORDS = frozenset({"", "help", "?"})
+"""Text that asks for the help: nothing at all (``/brief`` alone, a bare mention), ``help`` or ``?``."""
 
 
-def chat_command(newsroom: Newsroom, text: str, asker: Asker, channel: str) -> str | None:
-    """Carry out a chat command and return the reply, or None when ``text`` is a question.
+class ReplyKind(StrEnum):
+    """What a chat turn answered with."""
+
+    HELP = "help"
+    NOTICE = "notice"
+    ANSWER = "answer"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot says back: the help or a one-line notice (``text``), or an answer to render (``answer``)."""
+
+    kind: ReplyKind
+    text: str = ""
+    answer: Answer | None = None
+
+
+def respond(newsroom: Newsroom, text: str, asker: Asker, channel: str) -> Reply:
+    """The bot's reply to one chat turn: the help, a chat command carried out, or the answer to a question.
 
     ``channel`` is the platform-qualified channel it was typed in (``slack:C0123``);
-    follows are kept per channel. The core's refusals come back as the reply.
+    follows are kept per channel.
     """
+    question = " ".join(text.split())
+    if question.casefold() in HELP_WORDS:
+        return Reply(ReplyKind.HELP, wording.HELP)
+    return _guarded(lambda: _turn(newsroom, question, asker, channel))
+
+
+def pick(newsroom: Newsroom, brief_id: str, asker: Asker, query: str = "") -> Reply:
+    """The answer for one brief a person chose (a button, an autocompleted id), or why it is gone."""
+    return _guarded(lambda: Reply(ReplyKind.ANSWER, answer=newsroom.answer_brief(brief_id, as_reporter(asker), query)))
+
+
+def as_reporter(asker: Asker) -> Asker:
+    """The asker as a reporter: questions never reach drafts or embargoed briefs, whoever asks."""
+    return Asker(asker.name) if asker.is_editor else asker
+
+
+def _turn(newsroom: Newsroom, question: str, asker: Asker, channel: str) -> Reply:
+    done = _command(newsroom, question, asker, channel)
+    if done is not None:
+        return Reply(ReplyKind.NOTICE, done)
+    reporter = as_reporter(asker)
+    if ID_PATTERN.fullmatch(question):
+        # A brief's id (Discord's autocomplete sends one) answers that brief; any other word is a question.
+        try:
+            return Reply(ReplyKind.ANSWER, answer=newsroom.answer_brief(question, reporter, question))
+        except UnknownBrief:
+            pass
+    return Reply(ReplyKind.ANSWER, answer=newsroom.ask(question, reporter))
+
+
+def _guarded(make: Callable[[], Reply]) -> Reply:
+    """The reply ``make`` gives; the core's refusals as a notice, anything else logged and apologised for."""
+    try:
+        return make()
+    except UnknownBrief:
+        return Reply(ReplyKind.NOTICE, wording.BRIEF_GONE)
+    except BriefbotError as error:
+        return Reply(ReplyKind.NOTICE, str(error))
+    except Exception:
+        log.exception("answering failed")
+        return Reply(ReplyKind.NOTICE, wording.APOLOGY)
+
+
+def _command(newsroom: Newsroom, text: str, asker: Asker, channel: str) -> str | None:
+    """Carry out a chat command and return what to say, or None when ``text`` is a question."""
     words = text.split()
-    if not words:
-        return None
     verb, args = words[0].lower(), words[1:]
     try:
         if verb == "following" and not args:
@@ -45,6 +121,7 @@ def chat_command(newsroom: Newsroom, text: str, asker: Asker, channel: str) -> s
             if number.isdigit():
                 return _revert(newsroom, args[0], int(number), asker, channel)
     except BriefbotError as error:
+        # A command's refusal names what was wrong ("no brief 'x'"), which says more than "no longer available".
         return str(error)
     return None
 

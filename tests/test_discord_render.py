@@ -32,12 +32,13 @@ from adapters.discord.render import (
     parse_custom_id,
     render_answer,
     render_full_brief,
-    render_help,
     render_notice,
+    render_reply,
 )
 from bot import wording
 from bot.answers import Answer, Choice, Outcome, answer_with
 from bot.briefs import MAX_ID_LENGTH, Brief, Source
+from bot.chat import Reply, ReplyKind
 from bot.newsroom import Newsroom
 from bot.store import Version
 
@@ -196,7 +197,7 @@ def test_custom_ids_fit_discord_and_read_back() -> None:
 
 def test_help_and_notices_are_plain_messages() -> None:
     """Help is the shared help text; a notice is clipped to the content limit."""
-    assert render_help() == DiscordReply(content=wording.HELP)
+    assert render_reply(Reply(ReplyKind.HELP, wording.HELP)) == DiscordReply(content=wording.HELP)
     assert len(render_notice("x" * 5000).content) == CONTENT_LIMIT
 
 

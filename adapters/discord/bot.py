@@ -25,7 +25,7 @@ import asyncio
 import io
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,22 +41,20 @@ from adapters.discord.editing import (
     too_long_to_edit,
 )
 from adapters.discord.render import (
-    BRIEF_GONE,
     CONTENT_LIMIT,
     Action,
     DiscordReply,
     parse_custom_id,
     render_answer,
     render_full_brief,
-    render_help,
     render_notice,
+    render_reply,
 )
 from adapters.recent import RecentIds
 from bot import wording
-from bot.answers import Answer
-from bot.briefs import ID_PATTERN, MAX_ID_LENGTH, Status
-from bot.chat import chat_command
-from bot.errors import BriefbotError, SettingsError, UnknownBrief
+from bot.briefs import MAX_ID_LENGTH, Status
+from bot.chat import pick, respond
+from bot.errors import BriefbotError, SettingsError
 from bot.newsroom import Asker, Newsroom
 
 __all__ = [
@@ -83,8 +81,6 @@ NO_MENTIONS = discord.AllowedMentions.none()
 RECENT_MESSAGES = 4096
 """How many answered message and interaction ids are remembered, so an event replayed after a gateway
 RESUME (which replays at most the few minutes of events the bot missed) gets no second reply."""
-
-HELP_WORDS = frozenset({"help", "?"})
 
 COMMAND_NAME = "brief"
 COMMAND_DESCRIPTION = "The newsroom's brief on a story (only you see it, until you share it)"
@@ -157,10 +153,7 @@ class BriefbotClient(discord.Client):
         question = self._question_in(message)
         if question is None or not self._answered.first_time(message.id):
             return
-        asker = self._asker(message.author)
-        channel = f"discord:{message.channel.id}"
-        replies, _ = self._safely(lambda: [self._reply_to(question, asker, channel)])
-        reply = replies[0]
+        reply = render_reply(respond(self.newsroom, question, self._asker(message.author), self._channel(message)))
         await message.channel.send(
             content=reply.content or None,
             embeds=list(reply.embeds),
@@ -184,13 +177,9 @@ class BriefbotClient(discord.Client):
             return None
         return " ".join(re.sub(rf"<@!?{me.id}>", " ", message.content).split())
 
-    def _reply_to(self, question: str, asker: Asker, channel: str) -> DiscordReply:
-        if not question or question.casefold() in HELP_WORDS:
-            return render_help()
-        done = chat_command(self.newsroom, question, asker, channel)
-        if done is not None:
-            return render_notice(done)
-        return render_answer(self.newsroom.ask(question, _reporter(asker)))
+    @staticmethod
+    def _channel(message: discord.Message) -> str:
+        return f"discord:{message.channel.id}"
 
     def _asker(self, person: discord.User | discord.Member) -> Asker:
         """Who is asking: an editor when they hold the editors' role (roles exist only in a server)."""
@@ -232,26 +221,9 @@ class BriefbotClient(discord.Client):
         if not self._answered.first_time(interaction.id):
             return  # replayed after a RESUME: already answered, and an interaction takes one response
         asker = self._asker(interaction.user)
-        channel = f"discord:{interaction.channel_id}"
-        text = " ".join(question.split())
-        if not text:
-            replies = [render_notice(wording.EMPTY_QUESTION)]
-        elif text.casefold() in HELP_WORDS:
-            replies = [render_help()]
-        elif (done := chat_command(self.newsroom, text, asker, channel)) is not None:
-            replies = [render_notice(done)]
-        else:
-            replies, _ = self._safely(lambda: [render_answer(self._ask(text, _reporter(asker)), shareable=True)])
+        reply = respond(self.newsroom, question, asker, f"discord:{interaction.channel_id}")
+        replies = [render_reply(reply, shareable=True)]
         await self._respond(interaction, replies, ephemeral=True)
-
-    def _ask(self, question: str, asker: Asker) -> Answer:
-        """The answer to a typed question, or the brief picked from autocomplete (which sends its id)."""
-        if ID_PATTERN.fullmatch(question):
-            try:
-                return self.newsroom.answer_brief(question, asker, question)
-            except UnknownBrief:
-                pass  # a one-word question, or a brief the asker may not see: ask as typed
-        return self.newsroom.ask(question, asker)
 
     def _complete(self, asker: Asker, current: str, *, by_id: bool = False) -> list[app_commands.Choice[str]]:
         """Brief titles (and ids, ``by_id``) holding every typed word, most recently updated first.
@@ -344,32 +316,19 @@ class BriefbotClient(discord.Client):
         if parsed is None or not self._answered.first_time(interaction.id):
             return  # not one of ours, or replayed after a RESUME and already answered
         action, brief_id = parsed
-        asker = Asker(f"discord:{interaction.user.id}")
-        name = interaction.user.display_name
-        replies, ok = self._safely(lambda: self._button_replies(action, brief_id, asker, name))
-        await self._respond(interaction, replies, ephemeral=not (ok and action is Action.SHARE))
-
-    def _button_replies(self, action: Action, brief_id: str, asker: Asker, name: str) -> list[DiscordReply]:
-        answer = self.newsroom.answer_brief(brief_id, asker)
+        reply = pick(self.newsroom, brief_id, Asker(f"discord:{interaction.user.id}"))
+        if reply.answer is None:  # gone, or not visible to the clicker: they alone are told
+            await self._respond(interaction, [render_reply(reply)], ephemeral=True)
+            return
         if action is Action.FULL:
-            return render_full_brief(answer)
-        if action is Action.SHARE:
-            return [render_answer(answer, shared_by=name)]
-        return [render_answer(answer, shareable=True)]
+            replies = render_full_brief(reply.answer)
+        elif action is Action.SHARE:
+            replies = [render_answer(reply.answer, shared_by=interaction.user.display_name)]
+        else:
+            replies = [render_answer(reply.answer, shareable=True)]
+        await self._respond(interaction, replies, ephemeral=action is not Action.SHARE)
 
     # sending
-
-    def _safely(self, build: Callable[[], list[DiscordReply]]) -> tuple[list[DiscordReply], bool]:
-        """The replies ``build`` makes, or a message saying why not; and whether it succeeded."""
-        try:
-            return build(), True
-        except UnknownBrief:
-            return [render_notice(BRIEF_GONE)], False
-        except BriefbotError as error:
-            return [render_notice(str(error))], False
-        except Exception:
-            log.exception("answering on Discord failed")
-            return [render_notice(wording.APOLOGY)], False
 
     async def _respond(
         self,
@@ -397,11 +356,6 @@ class BriefbotClient(discord.Client):
                 ephemeral=ephemeral,
                 allowed_mentions=NO_MENTIONS,
             )
-
-
-def _reporter(asker: Asker) -> Asker:
-    """Questions are answered as reporters see briefs, editors included: drafts stay in the editors' tools."""
-    return Asker(asker.name) if asker.is_editor else asker
 
 
 def build_client(newsroom: Newsroom, settings: DiscordSettings) -> BriefbotClient:

@@ -27,6 +27,7 @@ import discord
 from bot import wording
 from bot.answers import Answer, Choice, Outcome
 from bot.briefs import ID_PATTERN, MAX_ID_LENGTH, Brief, Source
+from bot.chat import Reply
 
 __all__ = [
     "BRIEF_GONE",
@@ -53,8 +54,8 @@ __all__ = [
     "parse_custom_id",
     "render_answer",
     "render_full_brief",
-    "render_help",
     "render_notice",
+    "render_reply",
 ]
 
 # Discord's limits (developer docs, "Embed Limits", "Message Components"); over any of them the whole
@@ -159,9 +160,11 @@ def parse_custom_id(value: str) -> tuple[Action, str] | None:
     return Action(match["action"]), match["brief_id"]
 
 
-def render_help() -> DiscordReply:
-    """The short help."""
-    return DiscordReply(content=wording.HELP)
+def render_reply(reply: Reply, *, shareable: bool = False) -> DiscordReply:
+    """A chat turn's reply: the answer (with a share button when ``shareable``), or the help or notice as text."""
+    if reply.answer is not None:
+        return render_answer(reply.answer, shareable=shareable)
+    return render_notice(reply.text)
 
 
 def render_notice(text: str) -> DiscordReply:

@@ -44,12 +44,12 @@ from adapters.slack.render import (
     SlackMessage,
     answer_message,
     full_brief_messages,
-    help_message,
     notice_message,
     parse_button_value,
+    reply_message,
 )
 from bot import wording
-from bot.chat import chat_command
+from bot.chat import pick, respond
 from bot.errors import BriefbotError, SettingsError
 from bot.newsroom import Asker, Newsroom
 
@@ -72,7 +72,6 @@ COMMAND = "/brief"
 EDIT_COMMAND = "/brief-edit"
 GROUP_CACHE_SECONDS = 300.0
 """How long the editors' user group membership is trusted before it is fetched again."""
-HELP_WORDS = frozenset({"", "help", "?"})
 
 HTTP_TIMEOUT = 5
 """Seconds before a Web API or response URL call is abandoned. A call that timed out is not retried:
@@ -220,14 +219,8 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
         text: str, user_id: str | None, user_name: str | None, channel: str | None, *, shareable: bool
     ) -> SlackMessage:
         """A command's reply, a question's answer (with a share button when only the asker sees it), or the help."""
-        question = plain_question(text)
-        if question.lower() in HELP_WORDS:
-            return help_message()
         asker = await asker_for(user_id, user_name)
-        done = chat_command(newsroom, question, asker, f"slack:{channel}")
-        if done is not None:
-            return notice_message(done)
-        return _answer(lambda: answer_message(newsroom.ask(question, _asker(user_id)), shareable=shareable))
+        return reply_message(respond(newsroom, plain_question(text), asker, f"slack:{channel}"), shareable=shareable)
 
     @app.command(COMMAND)
     async def brief_command(ack: Any, command: dict[str, Any]) -> None:
@@ -319,7 +312,7 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
         asker = _asker(body.get("user", {}).get("id"))
         if value is None:
             return
-        message = _answer(lambda: answer_message(newsroom.answer_brief(value.brief_id, asker, value.query)))
+        message = reply_message(pick(newsroom, value.brief_id, asker, value.query), shareable=False)
         ephemeral = bool(body.get("container", {}).get("is_ephemeral"))
         # An ephemeral reply is replaced by the chosen brief; a public one stays, and the choice goes to the clicker.
         later(_respond(body, message, response_type="ephemeral", replace_original=ephemeral))
@@ -332,12 +325,11 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
         if value is None:
             return
         name = user.get("name") or user.get("username") or "a colleague"
-        try:
-            answer = newsroom.answer_brief(value.brief_id, _asker(user.get("id")), value.query)
-        except BriefbotError as error:
-            later(_respond(body, notice_message(str(error)), response_type="ephemeral", replace_original=False))
+        reply = pick(newsroom, value.brief_id, _asker(user.get("id")), value.query)
+        if reply.answer is None:  # gone, or not visible to the clicker: they alone are told
+            later(_respond(body, reply_message(reply), response_type="ephemeral", replace_original=False))
             return
-        message = answer_message(answer, shared_by=name)
+        message = answer_message(reply.answer, shared_by=name)
         later(_respond(body, message, response_type="in_channel", replace_original=False))
 
     @app.action(ACTION_FULL)
@@ -365,17 +357,6 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
 
 def _asker(user_id: object) -> Asker:
     return Asker(f"slack:{user_id}" if isinstance(user_id, str) and user_id else "slack:unknown")
-
-
-def _answer(render: Callable[[], SlackMessage]) -> SlackMessage:
-    """Render an answer; the core's errors are explained, anything else is logged and apologised for."""
-    try:
-        return render()
-    except BriefbotError as error:
-        return notice_message(str(error))
-    except Exception:
-        log.exception("answering failed")
-        return notice_message(wording.APOLOGY)
 
 
 async def _respond(body: dict[str, Any], message: SlackMessage, *, response_type: str, replace_original: bool) -> None:

@@ -18,6 +18,7 @@ from urllib.parse import quote
 from bot import wording
 from bot.answers import Answer, Choice, Outcome
 from bot.briefs import Source
+from bot.chat import Reply
 from bot.store import Version
 
 __all__ = [
@@ -30,9 +31,9 @@ __all__ = [
     "answer_message",
     "escape",
     "full_brief_messages",
-    "help_message",
     "notice_message",
     "parse_button_value",
+    "reply_message",
 ]
 
 SECTION_LIMIT = 3000
@@ -96,9 +97,11 @@ def answer_message(answer: Answer, *, shareable: bool = False, shared_by: str | 
     return _brief_message(answer, shareable=shareable, shared_by=shared_by)
 
 
-def help_message() -> SlackMessage:
-    """The short help for ``/brief`` alone, ``/brief help``, or an empty mention."""
-    return SlackMessage(_notification(wording.HELP), (_section(wording.HELP),))
+def reply_message(reply: Reply, *, shareable: bool = False) -> SlackMessage:
+    """A chat turn's reply: the answer (with a share button when ``shareable``), or the help or notice as text."""
+    if reply.answer is not None:
+        return answer_message(reply.answer, shareable=shareable)
+    return notice_message(reply.text)
 
 
 def notice_message(text: str) -> SlackMessage:
