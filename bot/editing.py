@@ -1,0 +1,132 @@
+"""The edit form, the same on every surface: a brief's fields as text an editor changes, and applying them.
+
+Slack's and Discord's modals only map their widgets to these fields. The form
+holds the title, the bottom line, the key points (one a line), the status, the
+review date (``YYYY-MM-DD``, empty for none) and the sources (one a line,
+``Title | https://...``). The body beyond its key points, the tags, aliases
+and desk are kept as they are. An edit goes through the brief file checks, so
+a form can store nothing a file could not, and a refusal names the form field
+it is about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from bot.briefs import Brief, Source, Status, brief_to_markdown, parse_brief, with_key_points
+from bot.errors import BriefError
+
+__all__ = ["FIELDS", "FormField", "apply_edit", "form_values", "too_long_for", "where"]
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of the edit form: its key, its label, and whether a brief must have a value for it."""
+
+    key: str
+    label: str
+    required: bool = True
+
+
+FIELDS = (
+    FormField("title", "Title"),
+    FormField("summary", "Bottom line"),
+    FormField("key_points", "Key points", required=False),
+    FormField("status", "Status"),
+    FormField("review_by", "Review by", required=False),
+    FormField("sources", "Sources", required=False),
+)
+_LABELS = {field.key: field.label for field in FIELDS}
+
+_BULLET_MARK = re.compile(r"^\s*[-*+\u2022]\s+")
+"""A bullet an editor typed before a key point; the brief file adds its own."""
+_SOURCE_INDEX = re.compile(r"sources\[(\d+)\].*")
+
+
+def form_values(brief: Brief) -> dict[str, str]:
+    """A brief's current value for each field of the form, as the editor sees it there."""
+    return {
+        "title": brief.title,
+        "summary": brief.summary,
+        "key_points": "\n".join(brief.key_points),
+        "status": brief.status.value,
+        "review_by": brief.review_by.isoformat() if brief.review_by else "",
+        "sources": "\n".join(f"{source.title} | {source.url}" for source in brief.sources),
+    }
+
+
+def too_long_for(brief: Brief, limits: Mapping[str, int]) -> tuple[FormField, int] | None:
+    """The first field whose value is longer than the form's ``limits`` hold (cut, it would be pushed cut), or None."""
+    values = form_values(brief)
+    for field in FIELDS:
+        limit = limits.get(field.key)
+        if limit is not None and len(values[field.key]) > limit:
+            return field, limit
+    return None
+
+
+def apply_edit(base: Brief, values: Mapping[str, str], *, editor: str, now: datetime, origin: str) -> Brief:
+    """``base`` as the form's values change it, checked like a brief file.
+
+    A field the form did not send is left as it was; an empty one is emptied.
+    Raises ``BriefError`` whose field is the form's (``sources (line 3)`` for
+    the third line typed), so ``where`` can name it to the editor.
+    """
+    current = form_values(base)
+
+    def value(key: str) -> str:
+        sent = values.get(key)
+        return current[key] if sent is None else sent
+
+    sources: list[Source] = []
+    lines: list[int] = []
+    for number, line in enumerate(value("sources").splitlines(), start=1):
+        if not line.strip():
+            continue
+        title, bar, url = line.rpartition("|")
+        if not bar or not title.strip():
+            raise BriefError(origin, f"sources (line {number})", "Title | https://...", found=line.strip())
+        sources.append(Source(title.strip(), url.strip()))
+        lines.append(number)
+    status = value("status").strip().lower()
+    if status not in {s.value for s in Status}:
+        raise BriefError(origin, "status", "one of published, draft, embargoed", found=value("status").strip())
+    review = value("review_by").strip()
+    try:
+        review_by = date.fromisoformat(review) if review else None
+    except ValueError:
+        raise BriefError(origin, "review_by", "a date as YYYY-MM-DD", found=review) from None
+    points = [_BULLET_MARK.sub("", line) for line in value("key_points").splitlines()]
+    edited = replace(
+        base,
+        title=" ".join(value("title").split()),
+        summary=value("summary").strip(),
+        body=with_key_points(base.body, points) if points != list(base.key_points) else base.body,
+        status=Status(status),
+        review_by=review_by,
+        sources=tuple(sources),
+        updated=now,
+        editor=editor,
+    )
+    try:
+        return parse_brief(brief_to_markdown(edited), origin).brief
+    except BriefError as error:
+        # The file checks count sources from 1 as listed; the editor counts the lines typed.
+        found = _SOURCE_INDEX.fullmatch(error.field)
+        if found is None or not 1 <= int(found[1]) <= len(lines):
+            raise
+        field = f"sources (line {lines[int(found[1]) - 1]})"
+        raise BriefError(error.origin, field, error.expected, found=error.found) from None
+
+
+def where(error: BriefError) -> tuple[str, str]:
+    """The form field a refused edit is about (the title for a field the form does not show), and the problem."""
+    key = re.split(r"[ \[.]", error.field, maxsplit=1)[0]
+    problem = str(error).removeprefix(f"{error.origin}: {error.field}: ")
+    if key not in _LABELS:
+        return "title", f"{error.field}: {problem}"
+    detail = error.field.partition(" ")[2].strip("()")
+    return key, f"{detail}: {problem}" if detail else problem

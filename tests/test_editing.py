@@ -1,0 +1,94 @@
+"""The edit form in the core: a brief's fields as text, applied back through the brief file checks."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+from conftest import NOW
+
+from bot.briefs import Brief, Source, brief_to_markdown, parse_brief
+from bot.editing import FIELDS, apply_edit, form_values, too_long_for, where
+from bot.errors import BriefError
+
+LONG_BODY = (
+    "Context before the points.\n\n"
+    "## Key points\n"
+    + "".join(f"* Point number {n}, with enough words to make the field long: " + "x" * 80 + ".\n" for n in range(30))
+    + "\n## Background\n\nA paragraph that is not a key point.\n"
+)
+
+
+def brief(**fields: object) -> Brief:
+    base = Brief(
+        id="council-budget",
+        title="Council budget vote delayed",
+        summary="The vote moves to January.",
+        updated=datetime(2026, 11, 20, 10, tzinfo=UTC),
+        body=LONG_BODY,
+        review_by=date(2026, 12, 15),
+        sources=(Source("Council minutes", "https://council.example/minutes"),),
+    )
+    # As stored: through the brief file's own round trip.
+    return parse_brief(brief_to_markdown(replace(base, **fields)), "test").brief  # type: ignore[arg-type]
+
+
+def test_submitting_the_form_unchanged_keeps_every_field_and_the_body_byte_for_byte() -> None:
+    """An edit that changes nothing stores the same brief: 30 key points, the rest of the body, sources, dates."""
+    base = brief()
+    edited = apply_edit(base, form_values(base), editor="Anna", now=NOW, origin="test")
+    assert len(edited.key_points) == 30
+    assert replace(edited, updated=base.updated, editor=base.editor) == base
+
+
+def test_changed_key_points_replace_the_key_points_section_only() -> None:
+    """Typed key points (with or without a bullet mark) replace the section; the background stays."""
+    edited = apply_edit(brief(), {"key_points": "- First\n\u2022 Second\nThird"}, editor="Anna", now=NOW, origin="t")
+    assert edited.key_points == ("First", "Second", "Third")
+    assert "A paragraph that is not a key point." in edited.body
+
+
+def test_a_field_the_form_did_not_send_is_kept_and_an_empty_one_is_emptied() -> None:
+    """Discord's form has no review date: its edits keep it; Slack's empty date picker clears it."""
+    assert apply_edit(brief(), {"title": "New"}, editor="A", now=NOW, origin="t").review_by == date(2026, 12, 15)
+    assert apply_edit(brief(), {"review_by": ""}, editor="A", now=NOW, origin="t").review_by is None
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "problem"),
+    [
+        ({"sources": "A | https://a.example\n\nno bar here"}, "sources", "line 3: expected Title | https://..."),
+        ({"sources": "A | https://a.example\n\nB | ftp://b.example"}, "sources", "line 3:"),
+        ({"status": "live"}, "status", "expected one of published, draft, embargoed, found 'live'"),
+        ({"review_by": "next week"}, "review_by", "expected a date as YYYY-MM-DD, found 'next week'"),
+        ({"title": "   "}, "title", ""),
+    ],
+)
+def test_a_bad_value_is_refused_naming_its_field_and_line(values: dict[str, str], field: str, problem: str) -> None:
+    """A refused edit names the form field (and the line typed, for sources) and what was expected."""
+    with pytest.raises(BriefError) as refused:
+        apply_edit(brief(), values, editor="A", now=NOW, origin="Slack edit of council-budget")
+    key, said = where(refused.value)
+    assert key == field
+    assert said.startswith(problem)
+
+
+def test_an_error_about_a_field_the_form_lacks_goes_on_the_title() -> None:
+    """A problem with a field the form does not show is still shown, on the first field, with its name."""
+    key, said = where(BriefError("t", "embargo_until", "a date and time with a time zone"))
+    assert key == "title"
+    assert said.startswith("embargo_until: expected")
+
+
+def test_a_brief_longer_than_the_form_holds_is_named_with_its_field() -> None:
+    """The first field longer than its input is found, so no form is opened that would cut it."""
+    assert too_long_for(brief(), {"key_points": 5000}) is None
+    field_and_limit = too_long_for(brief(), {"title": 150, "key_points": 3000})
+    assert field_and_limit is not None
+    assert (field_and_limit[0].key, field_and_limit[1]) == ("key_points", 3000)
+
+
+def test_the_form_covers_what_an_editor_changes_in_chat() -> None:
+    """The form's fields are the ones the issue names: title, bottom line, key points, status, review, sources."""
+    assert [f.key for f in FIELDS] == ["title", "summary", "key_points", "status", "review_by", "sources"]
