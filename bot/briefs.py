@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from bot.body import KEY_POINT_HEADINGS, heading_of, key_points, read_body
 from bot.errors import BriefError, ImportRejected
 
 __all__ = [
@@ -51,10 +52,7 @@ OPTIONAL_FIELDS = (
 )
 """``version`` is not part of the brief: it is the version a file was based on, so a push can detect a lost edit."""
 BRIEF_SUFFIXES = (".md", ".markdown")
-KEY_POINT_HEADINGS = ("key points", "key facts", "what we know")
 
-_BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.+?)\s*$")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
@@ -121,7 +119,7 @@ class Brief:
     @property
     def key_points(self) -> tuple[str, ...]:
         """The bullets under a "Key points" heading, or the body's first bullet list."""
-        return _key_points(self.body)
+        return key_points(read_body(self.body))
 
 
 @dataclass(frozen=True)
@@ -385,42 +383,13 @@ def with_key_points(body: str, points: Iterable[str]) -> str:
         (
             i
             for i, line in enumerate(lines)
-            if (h := _HEADING.match(line)) and h.group(1).strip().lower() in KEY_POINT_HEADINGS
+            if (h := heading_of(line)) is not None and h.strip().lower() in KEY_POINT_HEADINGS
         ),
         None,
     )
     if start is None:
         section = ["## Key points", *bullets, ""] if bullets else []
         return "\n".join([*section, *lines]).strip() + "\n"
-    end = next((i for i in range(start + 1, len(lines)) if _HEADING.match(lines[i])), len(lines))
+    end = next((i for i in range(start + 1, len(lines)) if heading_of(lines[i]) is not None), len(lines))
     rest = lines[end:]
     return "\n".join([*lines[: start + 1], *bullets, *([""] if rest else []), *rest]).strip() + "\n"
-
-
-def _key_points(body: str) -> tuple[str, ...]:
-    """Bullets of the first "Key points" section; failing that, the body's first bullet list."""
-    sections: list[tuple[str | None, list[str]]] = [(None, [])]
-    for line in body.splitlines():
-        heading = _HEADING.match(line)
-        if heading:
-            sections.append((heading.group(1).strip().lower(), []))
-        else:
-            sections[-1][1].append(line)
-    for title, lines in sections:
-        if title in KEY_POINT_HEADINGS:
-            return _first_bullet_list(lines)
-    for _, lines in sections:
-        if points := _first_bullet_list(lines):
-            return points
-    return ()
-
-
-def _first_bullet_list(lines: list[str]) -> tuple[str, ...]:
-    points: list[str] = []
-    for line in lines:
-        bullet = _BULLET.match(line)
-        if bullet:
-            points.append(bullet.group(1))
-        elif points and line.strip() and not line.startswith((" ", "\t")):
-            break
-    return tuple(points)

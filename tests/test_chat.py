@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import EDITOR, REPORTER
@@ -104,3 +109,16 @@ def test_the_console_answers_questions_and_help_at_the_prompt(newsroom: Newsroom
     written = chat(newsroom, "latest Kremlin stance on a Trump meeting", "help")
     assert newsroom.show(KREMLIN, REPORTER).brief.title in written[1]
     assert written[2].strip() == wording.HELP
+
+
+def test_ask_with_an_empty_question_prompts_for_one_and_logs_nothing(tmp_path: Path) -> None:
+    """`briefbot ask ""` asks for a question instead of saying it logged one (it logs nothing)."""
+    briefbot = shutil.which("briefbot", path=str(Path(sys.executable).parent)) or "briefbot"
+    store = tmp_path / "store"
+    environ = {**os.environ, "BRIEFBOT_SEED_SAMPLES": "0"}
+    result = subprocess.run(
+        [briefbot, "--store", str(store), "ask", "  "], capture_output=True, text=True, env=environ, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == wording.EMPTY_QUESTION
+    assert "logged" not in result.stdout
