@@ -20,6 +20,7 @@ import click
 from dotenv import dotenv_values
 
 from adapters.console import render_answer, render_version, run_chat
+from bot import wording
 from bot.answers import answer_to_json
 from bot.briefs import BRIEF_SUFFIXES, brief_to_markdown, load_brief_files
 from bot.errors import BriefbotError
@@ -57,11 +58,18 @@ class _Context:
         self.editor = editor
         self._newsroom: Newsroom | None = None
 
+    def open_newsroom(self, *, seed: bool = False) -> Newsroom:
+        """The newsroom, opened on first use; with ``seed`` an empty store gets the sample briefs, and we say so."""
+        if self._newsroom is None:
+            self._newsroom = open_newsroom(self.settings, seed=seed)
+            if self._newsroom.seeded:
+                click.echo(wording.seeded(self._newsroom.seeded), err=True)
+        return self._newsroom
+
     @property
     def newsroom(self) -> Newsroom:
-        if self._newsroom is None:
-            self._newsroom = open_newsroom(self.settings)
-        return self._newsroom
+        """The newsroom, never seeded: a store being filled or served must hold only the newsroom's own briefs."""
+        return self.open_newsroom()
 
 
 pass_context = click.make_pass_decorator(_Context)
@@ -113,8 +121,9 @@ def ask(context: _Context, question: str, as_json: bool, drafts: bool) -> None:
     """Answer QUESTION from the briefs ('-' reads one question per line from stdin)."""
     asker = Asker(context.editor, is_editor=drafts)
     questions = (line.rstrip("\r\n") for line in sys.stdin) if question == "-" else iter([question])
+    newsroom = context.open_newsroom(seed=True)
     for text in questions:
-        answer = context.newsroom.ask(text, asker)
+        answer = newsroom.ask(text, asker)
         if as_json:
             click.echo(json.dumps(answer_to_json(answer), ensure_ascii=False))
         else:
@@ -127,7 +136,7 @@ def ask(context: _Context, question: str, as_json: bool, drafts: bool) -> None:
 @_reports_errors
 def list_(context: _Context, show_all: bool) -> None:
     """List briefs, most recently updated first."""
-    for version in context.newsroom.briefs(Asker(context.editor, is_editor=show_all)):
+    for version in context.open_newsroom(seed=True).briefs(Asker(context.editor, is_editor=show_all)):
         brief = version.brief
         flags = "" if brief.status.value == "published" else f" [{brief.status.value}]"
         click.echo(f"{brief.id:45} v{version.number:<3} {brief.updated:%Y-%m-%d %H:%M %z}  {brief.title}{flags}")
@@ -180,7 +189,7 @@ def gaps(context: _Context) -> None:
 @_reports_errors
 def chat(context: _Context) -> None:
     """Ask questions at a prompt (the console adapter)."""
-    run_chat(context.newsroom, Asker(context.editor), read=input, write=click.echo)
+    run_chat(context.open_newsroom(seed=True), Asker(context.editor), read=input, write=click.echo)
 
 
 @cli.command()

@@ -38,6 +38,7 @@ __all__ = [
     "clip",
     "describe_changes",
     "freshness_line",
+    "seeded",
     "stale_warning",
     "update_line",
 ]
@@ -91,6 +92,11 @@ HISTORY = "History of \u201c{title}\u201d ({brief_id}), oldest first:"
 EDITORS_ONLY = "Only editors can change briefs. Ask your desk's editor, or see `history` for who updated it."
 REVERTED = "Reverted {brief_id} to the content of v{number}: it is now v{version}."
 EDITED = "Pushed {brief_id} v{version}."
+
+
+def seeded(count: int) -> str:
+    """The notice that sample briefs were put into an empty store, and how to stop it."""
+    return f"seeded {count} sample brief{'s' if count != 1 else ''}; BRIEFBOT_SEED_SAMPLES=0 to skip"
 
 
 def describe_changes(changes: Changes) -> str:
