@@ -160,13 +160,15 @@ def show(context: _Context, brief_id: str, number: int | None, raw: bool) -> Non
 @pass_context
 @_reports_errors
 def history(context: _Context, brief_id: str) -> None:
-    """Show every version of one brief, oldest first."""
-    for version in context.newsroom.history(brief_id, Asker(context.editor, is_editor=True)):
+    """Show every version of one brief, oldest first, with what it changed."""
+    for entry in context.newsroom.history_with_changes(brief_id, Asker(context.editor, is_editor=True)):
+        version = entry.version
         parent = f"from v{version.parent}" if version.parent else "new"
         click.echo(
             f"v{version.number:<3} {version.pushed_at:%Y-%m-%d %H:%M:%S %Z}  {version.editor} via "
             f"{version.channel} ({parent}, {version.brief.status.value})  {version.brief.title}"
         )
+        click.echo(f"     {wording.describe_changes(entry.changes)}")
 
 
 @cli.command()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.answers import Answer, Outcome, answer_with, decide
 from bot.briefs import Brief, load_brief_files
-from bot.changes import Changes, compare
+from bot.changes import Changes, VersionChange, compare, with_changes
 from bot.entities import Entities, load_entities
 from bot.errors import RateLimited, StoreUnwritable, UnknownBrief
 from bot.limits import RateLimiter
@@ -181,6 +181,10 @@ class Newsroom:
         if not versions:
             raise UnknownBrief(brief_id)
         return versions
+
+    def history_with_changes(self, brief_id: str, asker: Asker) -> list[VersionChange]:
+        """Every version of a brief the asker may see, oldest first, each with what it changed from its parent."""
+        return with_changes(self.history(brief_id, asker))
 
     # editors
 
