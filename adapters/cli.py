@@ -36,7 +36,7 @@ PLATFORM_TOKENS = {"slack": "SLACK_BOT_TOKEN", "discord": "DISCORD_TOKEN"}
 
 
 def _reports_errors(command: F) -> F:
-    """Turn the core's errors into a message on stderr and exit status 1."""
+    """Turn the core's errors, and files the system refuses, into one line on stderr and exit status 1."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -44,6 +44,10 @@ def _reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except BriefbotError as error:
             click.echo(f"briefbot: {error}", err=True)
+            sys.exit(1)
+        except OSError as error:  # a store folder or file this user may not use: a message, not a traceback
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"briefbot: {where}{error.strerror or error}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

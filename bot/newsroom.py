@@ -21,7 +21,7 @@ from bot.answers import Answer, Outcome, answer_with, decide
 from bot.briefs import Brief, load_brief_files
 from bot.changes import Changes, VersionChange, compare, with_changes
 from bot.entities import Entities, load_entities
-from bot.errors import RateLimited, StoreUnwritable, UnknownBrief
+from bot.errors import RateLimited, SettingsError, StoreUnwritable, UnknownBrief
 from bot.limits import RateLimiter
 from bot.search import SearchIndex
 from bot.settings import Settings
@@ -338,4 +338,11 @@ def open_newsroom(settings: Settings, *, seed: bool = False, clock: Clock = utc_
     """
     samples = sample_briefs_path() if seed and settings.seed_samples else None
     entities = load_entities(settings.entities) if settings.entities else None
-    return Newsroom(TinyStore(settings.store), clock=clock, samples=samples, entities=entities)
+    try:
+        store = TinyStore(settings.store)
+    except OSError as error:
+        raise SettingsError(
+            f"the store {settings.store} cannot be opened ({error.strerror or error}): "
+            "it must be a folder briefbot can read and write"
+        ) from None
+    return Newsroom(store, clock=clock, samples=samples, entities=entities)
