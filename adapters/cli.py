@@ -140,9 +140,12 @@ def ask(context: _Context, question: str, as_json: bool, drafts: bool) -> None:
 @_reports_errors
 def list_(context: _Context, show_all: bool) -> None:
     """List briefs, most recently updated first."""
-    for version in context.open_newsroom(seed=True).briefs(Asker(context.editor, is_editor=show_all)):
+    newsroom = context.open_newsroom(seed=True)
+    now = newsroom.now()
+    for version in newsroom.briefs(Asker(context.editor, is_editor=show_all)):
         brief = version.brief
-        flags = "" if brief.status.value == "published" else f" [{brief.status.value}]"
+        hidden = wording.hidden_note(brief, now)
+        flags = f"  [{hidden}]" if hidden else ""
         click.echo(f"{brief.id:45} v{version.number:<3} {brief.updated:%Y-%m-%d %H:%M %z}  {brief.title}{flags}")
 
 
@@ -165,12 +168,14 @@ def show(context: _Context, brief_id: str, number: int | None, raw: bool) -> Non
 @_reports_errors
 def history(context: _Context, brief_id: str) -> None:
     """Show every version of one brief, oldest first, with what it changed."""
+    now = context.newsroom.now()
     for entry in context.newsroom.history_with_changes(brief_id, Asker(context.editor, is_editor=True)):
         version = entry.version
         parent = f"from v{version.parent}" if version.parent else "new"
+        status = wording.hidden_note(version.brief, now) or version.brief.status.value
         click.echo(
             f"v{version.number:<3} {version.pushed_at:%Y-%m-%d %H:%M:%S %Z}  {version.editor} via "
-            f"{version.channel} ({parent}, {version.brief.status.value})  {version.brief.title}"
+            f"{version.channel} ({parent}, {status})  {version.brief.title}"
         )
         click.echo(f"     {wording.describe_changes(entry.changes)}")
 

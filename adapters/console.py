@@ -32,6 +32,9 @@ def render_answer(answer: Answer) -> str:
     assert answer.brief is not None
     assert answer.freshness is not None
     lines = [answer.brief.title, wording.freshness_line(answer.freshness, answer.asked_at)]
+    hidden = wording.hidden_note(answer.brief, answer.asked_at)  # only an editor's answer can be hidden
+    if hidden:
+        lines.append(f"[{hidden}]")
     warning = wording.stale_warning(answer)
     if warning:
         lines.append(warning)
@@ -48,7 +51,9 @@ def render_answer(answer: Answer) -> str:
 def render_version(version: Version, now: datetime) -> str:
     """A whole brief version, as ``briefbot show`` prints it."""
     brief = version.brief
-    status = brief.status.value + (f" until {brief.embargo_until.isoformat()}" if brief.embargo_until else "")
+    status = wording.hidden_note(brief, now) or brief.status.value + (
+        f" until {brief.embargo_until.isoformat()}" if brief.embargo_until else ""
+    )
     lines = [
         f"{brief.title}  [{brief.id} v{version.number}, {status}]",
         f"updated {brief.updated.isoformat()} by {brief.editor or version.editor}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,43 @@ def test_a_store_file_the_system_refuses_is_one_clear_line(tmp_path: Path) -> No
     result = run(store, "push", str(path))
     assert result.returncode == 1
     assert result.stderr == f"briefbot: {store / '.lock'}: Is a directory\n"
+
+
+HIDDEN_DRAFT = "draft: not shown to reporters"
+HIDDEN_EMBARGO = "embargoed until 2999-01-15 05:00 UTC: not shown to reporters before then"
+
+
+@pytest.fixture
+def hidden_store(tmp_path: Path) -> Path:
+    """A store with a draft (its v2; v1 was published) and a brief embargoed until 2999."""
+    store, folder = tmp_path / "store", tmp_path / "in"
+    write_brief(folder, "harbour-strike", title="Harbour workers strike")
+    assert run(store, "import", str(folder)).returncode == 0
+    write_brief(folder, "harbour-strike", title="Harbour workers strike", status="draft")
+    write_brief(
+        folder, "rail-merger", title="Rail merger", status="embargoed", embargo_until="2999-01-15T05:00:00+00:00"
+    )
+    assert run(store, "import", str(folder)).returncode == 0
+    return store
+
+
+def test_an_editors_answer_says_when_reporters_do_not_see_the_brief(hidden_store: Path) -> None:
+    """``ask --drafts`` marks a draft or embargoed answer under its provenance line, and its JSON gives the status."""
+    draft = run(hidden_store, "ask", "--drafts", "harbour workers strike").stdout.splitlines()
+    assert (draft[0], draft[2]) == ("Harbour workers strike", f"[{HIDDEN_DRAFT}]")
+    embargoed = run(hidden_store, "ask", "--drafts", "rail merger").stdout.splitlines()
+    assert (embargoed[0], embargoed[2]) == ("Rail merger", f"[{HIDDEN_EMBARGO}]")
+    data = json.loads(run(hidden_store, "ask", "--drafts", "--json", "rail merger").stdout)
+    assert (data["brief"]["status"], data["brief"]["embargo_until"]) == ("embargoed", "2999-01-15T05:00:00+00:00")
+
+
+def test_show_and_history_say_when_reporters_do_not_see_a_version(hidden_store: Path) -> None:
+    """``show`` marks a draft or embargoed brief in its first line, ``history`` each hidden version."""
+    draft = run(hidden_store, "show", "harbour-strike").stdout.splitlines()[0]
+    assert draft == f"Harbour workers strike  [harbour-strike v2, {HIDDEN_DRAFT}]"
+    embargoed = run(hidden_store, "show", "rail-merger").stdout.splitlines()[0]
+    assert embargoed == f"Rail merger  [rail-merger v1, {HIDDEN_EMBARGO}]"
+    history = run(hidden_store, "history", "harbour-strike").stdout.splitlines()
+    assert "(new, published)  Harbour workers strike" in history[0]
+    assert f"(from v1, {HIDDEN_DRAFT})  Harbour workers strike" in history[2]
+    assert f"  [{HIDDEN_DRAFT}]" in run(hidden_store, "list", "--all").stdout
