@@ -52,18 +52,18 @@ def render_version(version: Version, now: datetime) -> str:
     """A whole brief version, as ``briefbot show`` prints it."""
     brief = version.brief
     status = wording.hidden_note(brief, now) or brief.status.value + (
-        f" until {brief.embargo_until.isoformat()}" if brief.embargo_until else ""
+        f" until {wording.moment(brief.embargo_until)}" if brief.embargo_until else ""
     )
     lines = [
         f"{brief.title}  [{brief.id} v{version.number}, {status}]",
-        f"updated {brief.updated.isoformat()} by {brief.editor or version.editor}"
+        f"updated {wording.moment(brief.updated)} by {brief.editor or version.editor}"
         + (f", {brief.desk}" if brief.desk else "")
         + (
             f"; review by {brief.review_by.isoformat()}" + (" (STALE)" if brief.stale_at(now) else "")
             if brief.review_by
             else ""
         ),
-        f"pushed {version.pushed_at.isoformat()} by {version.editor} via {version.channel}",
+        f"pushed {wording.moment(version.pushed_at)} by {version.editor} via {version.channel}",
     ]
     if brief.tags or brief.aliases:
         lines.append(f"tags: {', '.join(brief.tags) or '-'}; aliases: {', '.join(brief.aliases) or '-'}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,13 @@ def test_show_and_history_say_when_reporters_do_not_see_a_version(hidden_store: 
     assert "(new, published)  Harbour workers strike" in history[0]
     assert f"(from v1, {HIDDEN_DRAFT})  Harbour workers strike" in history[2]
     assert f"  [{HIDDEN_DRAFT}]" in run(hidden_store, "list", "--all").stdout
+
+
+def test_show_prints_times_to_the_minute_with_their_zone(tmp_path: Path) -> None:
+    """``show`` prints when a brief was updated (in its own zone) and pushed (in UTC) to the minute, no microseconds."""
+    store = tmp_path / "store"
+    path = write_brief(tmp_path / "in", "harbour-strike", updated="2026-11-20T10:00:00.123456+02:00")
+    assert run(store, "import", str(path)).returncode == 0
+    lines = run(store, "show", "harbour-strike").stdout.splitlines()
+    assert lines[1] == "updated 2026-11-20 10:00 +02:00 by Test Editor"
+    assert re.fullmatch(r"pushed \d{4}-\d\d-\d\d \d\d:\d\d UTC by Test Editor via cli", lines[2]), lines[2]
