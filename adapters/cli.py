@@ -23,7 +23,7 @@ from adapters.console import render_answer, render_version, run_chat
 from bot import wording
 from bot.answers import answer_to_json
 from bot.briefs import BRIEF_SUFFIXES, brief_to_markdown, load_brief_files
-from bot.errors import BriefbotError
+from bot.errors import BriefbotError, ImportRejected
 from bot.newsroom import Asker, Newsroom, open_newsroom
 from bot.settings import Settings
 
@@ -214,7 +214,10 @@ def push(context: _Context, paths: tuple[Path, ...], url: str | None, token: str
     """Push edited brief files as new versions, refusing any whose version is no longer the latest."""
     from adapters.pushing import LocalTarget, RemoteTarget, Target, record_based_on  # httpx loads only for push
 
-    loaded = load_brief_files(paths)  # every file checked before anything is pushed
+    try:
+        loaded = load_brief_files(paths)  # every file checked before anything is pushed
+    except ImportRejected as rejected:
+        raise ImportRejected(rejected.errors, done="pushed") from None
     if url is None:
         target: Target = LocalTarget(context.newsroom, context.editor)
     else:

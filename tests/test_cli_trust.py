@@ -85,3 +85,15 @@ def test_show_prints_times_to_the_minute_with_their_zone(tmp_path: Path) -> None
     lines = run(store, "show", "harbour-strike").stdout.splitlines()
     assert lines[1] == "updated 2026-11-20 10:00 +02:00 by Test Editor"
     assert re.fullmatch(r"pushed \d{4}-\d\d-\d\d \d\d:\d\d UTC by Test Editor via cli", lines[2]), lines[2]
+
+
+def test_a_push_with_a_bad_file_says_nothing_was_pushed(tmp_path: Path) -> None:
+    """One bad file among those pushed: exit 1, "nothing pushed" with the file and field, and nothing stored."""
+    store = tmp_path / "store"
+    good = write_brief(tmp_path / "in", "harbour-strike")
+    bad = write_brief(tmp_path / "in", "rail-merger", updated="yesterday")
+    result = run(store, "push", str(good), str(bad))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == "briefbot: nothing pushed: 1 bad file"
+    assert f"{bad}: updated: expected an ISO 8601 date and time" in result.stderr
+    assert run(store, "list", "--all", env={"BRIEFBOT_SEED_SAMPLES": "0"}).stdout == ""
