@@ -97,3 +97,16 @@ def test_a_push_with_a_bad_file_says_nothing_was_pushed(tmp_path: Path) -> None:
     assert result.stderr.splitlines()[0] == "briefbot: nothing pushed: 1 bad file"
     assert f"{bad}: updated: expected an ISO 8601 date and time" in result.stderr
     assert run(store, "list", "--all", env={"BRIEFBOT_SEED_SAMPLES": "0"}).stdout == ""
+
+
+def test_a_file_named_twice_is_pushed_or_imported_once(tmp_path: Path) -> None:
+    """The same file named twice, or named and inside a folder also named, is one file, not its own duplicate."""
+    store, folder = tmp_path / "store", tmp_path / "in"
+    path = write_brief(folder, "harbour-strike")
+    pushed = run(store, "push", str(path), str(folder / "." / path.name))
+    assert pushed.returncode == 0, pushed.stderr
+    assert pushed.stdout == "added     harbour-strike v1\n"
+    path.write_text(path.read_text(encoding="utf-8").replace("Title of", "New title of"), encoding="utf-8")
+    imported = run(store, "import", str(folder), str(path))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout == "updated   harbour-strike v1 -> v2 (v1 was by Test Editor)\n"
