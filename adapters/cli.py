@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 from dotenv import dotenv_values
@@ -214,6 +215,12 @@ def push(context: _Context, paths: tuple[Path, ...], url: str | None, token: str
     """Push edited brief files as new versions, refusing any whose version is no longer the latest."""
     from adapters.pushing import LocalTarget, RemoteTarget, Target, record_based_on  # httpx loads only for push
 
+    if url is not None:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise click.UsageError(
+                f"--to {url}: give the server's address with http:// or https://, e.g. https://briefbot.example.org"
+            )
     try:
         loaded = load_brief_files(paths)  # every file checked before anything is pushed
     except ImportRejected as rejected:

@@ -110,3 +110,13 @@ def test_a_file_named_twice_is_pushed_or_imported_once(tmp_path: Path) -> None:
     imported = run(store, "import", str(folder), str(path))
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout == "updated   harbour-strike v1 -> v2 (v1 was by Test Editor)\n"
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:9", "localhost:9", "ftp://127.0.0.1:9"])
+def test_a_server_address_without_http_is_a_usage_error(tmp_path: Path, address: str) -> None:
+    """``push --to`` with an address lacking http:// or https:// exits 2 saying to add it, and sends nothing."""
+    path = write_brief(tmp_path / "in", "harbour-strike")
+    result = run(tmp_path / "store", "push", str(path), "--to", address, "--token", "editor-token-0123456789")
+    assert result.returncode == 2
+    assert f"--to {address}: give the server's address with http:// or https://" in result.stderr
+    assert "cannot be reached" not in result.stderr
