@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 from dotenv import dotenv_values
@@ -23,7 +24,7 @@ from adapters.console import render_answer, render_version, run_chat
 from bot import wording
 from bot.answers import answer_to_json
 from bot.briefs import BRIEF_SUFFIXES, brief_to_markdown, load_brief_files
-from bot.errors import BriefbotError
+from bot.errors import BriefbotError, ImportRejected
 from bot.newsroom import Asker, Newsroom, open_newsroom
 from bot.settings import Settings
 
@@ -36,7 +37,7 @@ PLATFORM_TOKENS = {"slack": "SLACK_BOT_TOKEN", "discord": "DISCORD_TOKEN"}
 
 
 def _reports_errors(command: F) -> F:
-    """Turn the core's errors into a message on stderr and exit status 1."""
+    """Turn the core's errors, and files the system refuses, into one line on stderr and exit status 1."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -44,6 +45,10 @@ def _reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except BriefbotError as error:
             click.echo(f"briefbot: {error}", err=True)
+            sys.exit(1)
+        except OSError as error:  # a store folder or file this user may not use: a message, not a traceback
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"briefbot: {where}{error.strerror or error}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -58,11 +63,18 @@ class _Context:
         self.editor = editor
         self._newsroom: Newsroom | None = None
 
+    def open_newsroom(self, *, seed: bool = False) -> Newsroom:
+        """The newsroom, opened on first use; with ``seed`` an empty store gets the sample briefs, and we say so."""
+        if self._newsroom is None:
+            self._newsroom = open_newsroom(self.settings, seed=seed)
+            if self._newsroom.seeded:
+                click.echo(wording.seeded(self._newsroom.seeded), err=True)
+        return self._newsroom
+
     @property
     def newsroom(self) -> Newsroom:
-        if self._newsroom is None:
-            self._newsroom = open_newsroom(self.settings)
-        return self._newsroom
+        """The newsroom, never seeded: a store being filled or served must hold only the newsroom's own briefs."""
+        return self.open_newsroom()
 
 
 pass_context = click.make_pass_decorator(_Context)
@@ -114,11 +126,12 @@ def ask(context: _Context, question: str, as_json: bool, drafts: bool) -> None:
     """Answer QUESTION from the briefs ('-' reads one question per line from stdin)."""
     asker = Asker(context.editor, is_editor=drafts)
     questions = (line.rstrip("\r\n") for line in sys.stdin) if question == "-" else iter([question])
+    newsroom = context.open_newsroom(seed=True)
     for text in questions:
         if not text.strip() and not as_json:  # JSON keeps one line per question: an empty one is a no_match
             click.echo(wording.EMPTY_QUESTION + ("\n" if question == "-" else ""))
             continue
-        answer = context.newsroom.ask(text, asker)
+        answer = newsroom.ask(text, asker)
         if as_json:
             click.echo(json.dumps(answer_to_json(answer), ensure_ascii=False))
         else:
@@ -131,9 +144,12 @@ def ask(context: _Context, question: str, as_json: bool, drafts: bool) -> None:
 @_reports_errors
 def list_(context: _Context, show_all: bool) -> None:
     """List briefs, most recently updated first."""
-    for version in context.newsroom.briefs(Asker(context.editor, is_editor=show_all)):
+    newsroom = context.open_newsroom(seed=True)
+    now = newsroom.now()
+    for version in newsroom.briefs(Asker(context.editor, is_editor=show_all)):
         brief = version.brief
-        flags = "" if brief.status.value == "published" else f" [{brief.status.value}]"
+        hidden = wording.hidden_note(brief, now)
+        flags = f"  [{hidden}]" if hidden else ""
         click.echo(f"{brief.id:45} v{version.number:<3} {brief.updated:%Y-%m-%d %H:%M %z}  {brief.title}{flags}")
 
 
@@ -155,13 +171,17 @@ def show(context: _Context, brief_id: str, number: int | None, raw: bool) -> Non
 @pass_context
 @_reports_errors
 def history(context: _Context, brief_id: str) -> None:
-    """Show every version of one brief, oldest first."""
-    for version in context.newsroom.history(brief_id, Asker(context.editor, is_editor=True)):
+    """Show every version of one brief, oldest first, with what it changed."""
+    now = context.newsroom.now()
+    for entry in context.newsroom.history_with_changes(brief_id, Asker(context.editor, is_editor=True)):
+        version = entry.version
         parent = f"from v{version.parent}" if version.parent else "new"
+        status = wording.hidden_note(version.brief, now) or version.brief.status.value
         click.echo(
             f"v{version.number:<3} {version.pushed_at:%Y-%m-%d %H:%M:%S %Z}  {version.editor} via "
-            f"{version.channel} ({parent}, {version.brief.status.value})  {version.brief.title}"
+            f"{version.channel} ({parent}, {status})  {version.brief.title}"
         )
+        click.echo(f"     {wording.describe_changes(entry.changes)}")
 
 
 @cli.command()
@@ -185,7 +205,7 @@ def gaps(context: _Context) -> None:
 def chat(context: _Context) -> None:
     """Ask questions and run chat commands at a prompt (the console adapter); questions see what reporters see."""
     # Whoever runs the command holds the store itself, so the prompt's commands are an editor's (revert too).
-    run_chat(context.newsroom, Asker(context.editor, is_editor=True), read=input, write=click.echo)
+    run_chat(context.open_newsroom(seed=True), Asker(context.editor, is_editor=True), read=input, write=click.echo)
 
 
 @cli.command()
@@ -199,7 +219,16 @@ def push(context: _Context, paths: tuple[Path, ...], url: str | None, token: str
     """Push edited brief files as new versions, refusing any whose version is no longer the latest."""
     from adapters.pushing import LocalTarget, RemoteTarget, Target, record_based_on  # httpx loads only for push
 
-    loaded = load_brief_files(paths)  # every file checked before anything is pushed
+    if url is not None:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise click.UsageError(
+                f"--to {url}: give the server's address with http:// or https://, e.g. https://briefbot.example.org"
+            )
+    try:
+        loaded = load_brief_files(paths)  # every file checked before anything is pushed
+    except ImportRejected as rejected:
+        raise ImportRejected(rejected.errors, done="pushed") from None
     if url is None:
         target: Target = LocalTarget(context.newsroom, context.editor)
     else:

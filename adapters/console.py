@@ -39,6 +39,9 @@ def render_answer(answer: Answer) -> str:
     assert answer.brief is not None
     assert answer.freshness is not None
     lines = [answer.brief.title, wording.freshness_line(answer.freshness, answer.asked_at)]
+    hidden = wording.hidden_note(answer.brief, answer.asked_at)  # only an editor's answer can be hidden
+    if hidden:
+        lines.append(f"[{hidden}]")
     warning = wording.stale_warning(answer)
     if warning:
         lines.append(warning)
@@ -55,17 +58,19 @@ def render_answer(answer: Answer) -> str:
 def render_version(version: Version, now: datetime) -> str:
     """A whole brief version, as ``briefbot show`` prints it."""
     brief = version.brief
-    status = brief.status.value + (f" until {brief.embargo_until.isoformat()}" if brief.embargo_until else "")
+    status = wording.hidden_note(brief, now) or brief.status.value + (
+        f" until {wording.moment(brief.embargo_until)}" if brief.embargo_until else ""
+    )
     lines = [
         f"{brief.title}  [{brief.id} v{version.number}, {status}]",
-        f"updated {brief.updated.isoformat()} by {brief.editor or version.editor}"
+        f"updated {wording.moment(brief.updated)} by {brief.editor or version.editor}"
         + (f", {brief.desk}" if brief.desk else "")
         + (
             f"; review by {brief.review_by.isoformat()}" + (" (STALE)" if brief.stale_at(now) else "")
             if brief.review_by
             else ""
         ),
-        f"pushed {version.pushed_at.isoformat()} by {version.editor} via {version.channel}",
+        f"pushed {wording.moment(version.pushed_at)} by {version.editor} via {version.channel}",
     ]
     if brief.tags or brief.aliases:
         lines.append(f"tags: {', '.join(brief.tags) or '-'}; aliases: {', '.join(brief.aliases) or '-'}")

@@ -162,6 +162,8 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
             "updated": answer.brief.updated.isoformat(),
             "updated_by": answer.freshness.updated_by,
             "stale": answer.freshness.stale,
+            "status": answer.brief.status.value,
+            "embargo_until": answer.brief.embargo_until.isoformat() if answer.brief.embargo_until else None,
             "summary": answer.brief.summary,
             "key_points": list(answer.key_points),
             "sources": [{"title": s.title, "url": s.url} for s in answer.sources],

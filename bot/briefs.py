@@ -276,15 +276,19 @@ def brief_to_markdown(brief: Brief, version: int | None = None) -> str:
 
 
 def _brief_paths(paths: Iterable[Path], errors: list[BriefError]) -> list[Path]:
-    found: list[Path] = []
+    """Every brief file named or in a folder named, each once (a file named twice, or also in a folder, is one file)."""
+    found: dict[Path, Path] = {}
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.suffix in BRIEF_SUFFIXES and p.is_file())
+            files = sorted(p for p in path.rglob("*") if p.suffix in BRIEF_SUFFIXES and p.is_file())
         elif path.is_file():
-            found.append(path)
+            files = [path]
         else:
             errors.append(BriefError(str(path), "path", "an existing brief file or folder"))
-    return found
+            continue
+        for file in files:
+            found.setdefault(file.resolve(), file)
+    return list(found.values())
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.briefs import Brief, with_key_points
+from bot.store import Version
 
-__all__ = ["Changes", "compare"]
+__all__ = ["Changes", "VersionChange", "compare", "with_changes"]
 
 FIELDS = (
     ("title", "title"),
@@ -47,6 +49,33 @@ def compare(old: Brief | None, new: Brief) -> Changes:
     if _without_key_points(old) != _without_key_points(new):
         fields.append("body")
     return Changes(tuple(fields), added, removed)
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    """One version in a brief's history and what it changed from the version it is compared with."""
+
+    version: Version
+    compared_with: int | None
+    """Its parent, or the latest version before that the reader may see; None when there is none (a new brief)."""
+    changes: Changes
+
+
+def with_changes(versions: Sequence[Version]) -> list[VersionChange]:
+    """Each of a brief's versions (oldest first, as one reader may see them) with what it changed from its parent.
+
+    A parent the reader may not see (a draft) is passed over for the latest earlier version they may see,
+    so a reporter's history never tells what a draft said.
+    """
+    seen: dict[int, Version] = {}
+    entries = []
+    for version in versions:
+        earlier = [number for number in seen if version.parent is not None and number <= version.parent]
+        base = seen[max(earlier)] if earlier else None
+        changes = compare(base.brief if base else None, version.brief)
+        entries.append(VersionChange(version, base.number if base else None, changes))
+        seen[version.number] = version
+    return entries
 
 
 def _without_key_points(brief: Brief) -> str:

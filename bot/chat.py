@@ -20,7 +20,6 @@ from enum import StrEnum
 from bot import wording
 from bot.answers import Answer
 from bot.briefs import ID_PATTERN
-from bot.changes import compare
 from bot.errors import BriefbotError, UnknownBrief
 from bot.newsroom import Asker, Newsroom
 
@@ -134,10 +133,10 @@ def _following(newsroom: Newsroom, channel: str) -> str:
 
 
 def _history(newsroom: Newsroom, brief_id: str, asker: Asker) -> str:
-    versions = newsroom.history(brief_id, asker)
-    lines = [wording.HISTORY.format(title=versions[-1].brief.title, brief_id=brief_id)]
-    for previous, version in zip([None, *versions], versions, strict=False):
-        what = wording.describe_changes(compare(previous.brief if previous else None, version.brief))
+    entries = newsroom.history_with_changes(brief_id, asker)
+    lines = [wording.HISTORY.format(title=entries[-1].version.brief.title, brief_id=brief_id)]
+    for entry in entries:
+        version, what = entry.version, wording.describe_changes(entry.changes)
         base = f", from v{version.parent}" if version.parent else ""
         lines.append(
             f"v{version.number} \u00b7 {version.pushed_at:%Y-%m-%d %H:%M %Z} \u00b7 {version.editor} via "

@@ -51,12 +51,12 @@ class BriefError(BriefbotError):
 
 
 class ImportRejected(BriefbotError):
-    """An import held at least one bad file, so nothing at all was stored."""
+    """An import (or push) held at least one bad file, so nothing at all was stored."""
 
-    def __init__(self, errors: Sequence[BriefError]) -> None:
+    def __init__(self, errors: Sequence[BriefError], *, done: str = "imported") -> None:
         self.errors = tuple(errors)
         count = len(self.errors)
-        lines = [f"nothing imported: {count} bad file{'s' if count != 1 else ''}"]
+        lines = [f"nothing {done}: {count} bad file{'s' if count != 1 else ''}"]
         lines += [f"  {error}" for error in self.errors]
         super().__init__("\n".join(lines))
 

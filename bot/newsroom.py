@@ -19,9 +19,9 @@ from pathlib import Path
 
 from bot.answers import Answer, Outcome, answer_with, decide
 from bot.briefs import Brief, load_brief_files
-from bot.changes import Changes, compare
+from bot.changes import Changes, VersionChange, compare, with_changes
 from bot.entities import Entities, load_entities
-from bot.errors import RateLimited, StoreUnwritable, UnknownBrief
+from bot.errors import RateLimited, SettingsError, StoreUnwritable, UnknownBrief
 from bot.limits import RateLimiter
 from bot.search import SearchIndex
 from bot.settings import Settings
@@ -103,13 +103,15 @@ class Newsroom:
         self._index = SearchIndex(entities=entities)
         self._listeners: list[Listener] = []
         self._limiter: RateLimiter | None = None
+        self.seeded = 0
+        """How many sample briefs this newsroom stored when it opened an empty store (0: none)."""
         # Loading makes millions of objects that live as long as the process: collecting garbage
         # meanwhile only slows the start, and once frozen they are no longer re-scanned by every
         # full collection, which would pause answers for many milliseconds at 10,000 briefs.
         gc.disable()
         try:
             if samples is not None and store.is_empty():
-                self.import_paths([samples], editor=SAMPLES_EDITOR, channel="samples")
+                self.seeded = len(self.import_paths([samples], editor=SAMPLES_EDITOR, channel="samples").pushed)
             elif not self._resume():
                 taken_ns = time.time_ns()
                 for version in store.latest():
@@ -179,6 +181,10 @@ class Newsroom:
         if not versions:
             raise UnknownBrief(brief_id)
         return versions
+
+    def history_with_changes(self, brief_id: str, asker: Asker) -> list[VersionChange]:
+        """Every version of a brief the asker may see, oldest first, each with what it changed from its parent."""
+        return with_changes(self.history(brief_id, asker))
 
     # editors
 
@@ -323,8 +329,20 @@ def sample_briefs_path() -> Path | None:
     return None
 
 
-def open_newsroom(settings: Settings, *, clock: Clock = utc_now) -> Newsroom:
-    """The newsroom on the configured store, seeded with the sample briefs on first use if enabled."""
-    samples = sample_briefs_path() if settings.seed_samples else None
+def open_newsroom(settings: Settings, *, seed: bool = False, clock: Clock = utc_now) -> Newsroom:
+    """The newsroom on the configured store; with ``seed`` (and the setting on), an empty store gets the samples.
+
+    Seeding is asked for by name, by the commands a newcomer tries first, so fictional briefs never reach a
+    store that is being filled with real ones (by import, push, a server or a folder watch); the newsroom's
+    ``seeded`` says how many it stored, for the caller to tell the person.
+    """
+    samples = sample_briefs_path() if seed and settings.seed_samples else None
     entities = load_entities(settings.entities) if settings.entities else None
-    return Newsroom(TinyStore(settings.store), clock=clock, samples=samples, entities=entities)
+    try:
+        store = TinyStore(settings.store)
+    except OSError as error:
+        raise SettingsError(
+            f"the store {settings.store} cannot be opened ({error.strerror or error}): "
+            "it must be a folder briefbot can read and write"
+        ) from None
+    return Newsroom(store, clock=clock, samples=samples, entities=entities)

@@ -7,6 +7,7 @@ from datetime import datetime
 import humanize
 
 from bot.answers import Answer, Freshness
+from bot.briefs import Brief, Status
 from bot.changes import Changes
 
 __all__ = [
@@ -38,6 +39,9 @@ __all__ = [
     "clip",
     "describe_changes",
     "freshness_line",
+    "hidden_note",
+    "moment",
+    "seeded",
     "stale_warning",
     "update_line",
 ]
@@ -91,6 +95,38 @@ HISTORY = "History of \u201c{title}\u201d ({brief_id}), oldest first:"
 EDITORS_ONLY = "Only editors can change briefs. Ask your desk's editor, or see `history` for who updated it."
 REVERTED = "Reverted {brief_id} to the content of v{number}: it is now v{version}."
 EDITED = "Pushed {brief_id} v{version}."
+
+
+HIDDEN_DRAFT = "draft: not shown to reporters"
+HIDDEN_EMBARGO = "embargoed until {until}: not shown to reporters before then"
+HIDDEN_EMBARGO_OPEN = "embargoed with no end date: not shown to reporters"
+
+
+def moment(when: datetime) -> str:
+    """A time as editors read it, to the minute with its zone: "2027-01-15 05:00 UTC", "2026-11-25 09:30 +02:00"."""
+    offset = when.utcoffset()
+    if offset is None:
+        return f"{when:%Y-%m-%d %H:%M}"
+    if not offset:
+        return f"{when:%Y-%m-%d %H:%M} UTC"
+    zone = f"{when:%z}"
+    return f"{when:%Y-%m-%d %H:%M} {zone[:3]}:{zone[3:5]}"
+
+
+def hidden_note(brief: Brief, now: datetime) -> str | None:
+    """Why reporters do not see this brief at ``now`` (a draft, or embargoed until when), or None when they do."""
+    if brief.visible_at(now):
+        return None
+    if brief.status is Status.EMBARGOED:
+        if brief.embargo_until is None:
+            return HIDDEN_EMBARGO_OPEN
+        return HIDDEN_EMBARGO.format(until=moment(brief.embargo_until))
+    return HIDDEN_DRAFT
+
+
+def seeded(count: int) -> str:
+    """The notice that sample briefs were put into an empty store, and how to stop it."""
+    return f"seeded {count} sample brief{'s' if count != 1 else ''}; BRIEFBOT_SEED_SAMPLES=0 to skip"
 
 
 def describe_changes(changes: Changes) -> str:

@@ -85,9 +85,9 @@ def test_import_prints_what_was_added_updated_and_unchanged(store: Path, tmp_pat
     )
     assert run(store, "import", str(folder), env=env).stdout == "unchanged harbour-strike v2\n"
     history = run(store, "history", "harbour-strike", env=env).stdout.splitlines()
-    assert len(history) == 2
+    assert len(history) == 4
     assert "Test Editor via cli (new, published)  Harbour workers strike" in history[0]
-    assert "Second Editor via cli (from v1, published)  Harbour workers end strike" in history[1]
+    assert "Second Editor via cli (from v1, published)  Harbour workers end strike" in history[2]
 
 
 def test_a_bad_file_fails_the_whole_import_with_a_clear_message(store: Path, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import httpx
-from conftest import REPORTER, write_brief
+from conftest import REPORTER, SAMPLE_BRIEFS, write_brief
 from test_cli import run
 from test_serve import running_server
 
@@ -28,7 +28,10 @@ KREMLIN = "kremlin-open-to-putin-trump-meeting"
 
 @contextmanager
 def server(store: Path, preexec: Callable[[], None] | None = None) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """``briefbot serve`` with only the editors' API, over ``store``; yields its URL and process."""
+    """``briefbot serve`` with only the editors' API, over ``store`` holding the sample briefs; yields its URL and
+    process."""
+    if not store.exists():
+        assert run(store, "import", str(SAMPLE_BRIEFS)).returncode == 0  # a server never seeds samples
     env = {"BRIEFBOT_STORE": str(store), "BRIEFBOT_API_TOKENS": f"Fault Editor={TOKEN}"}
     with running_server(store.parent, env=env, preexec=preexec) as served:
         yield served

@@ -124,21 +124,29 @@ def test_a_second_process_sees_a_cli_import_without_restarting(tmp_path: Path, c
     assert answer.brief.id == "riverton-ferry"
 
 
-def test_samples_seed_an_empty_store_once(tmp_path: Path, clock: Clock) -> None:
-    """On first use the sample briefs are imported; reopening does not import them again."""
+def test_samples_seed_an_empty_store_once_when_asked(tmp_path: Path, clock: Clock) -> None:
+    """Opened with seed, an empty store gets the sample briefs and says how many; reopening seeds none again."""
     settings = Settings(store=tmp_path / "store")
-    first = open_newsroom(settings, clock=clock)
+    first = open_newsroom(settings, seed=True, clock=clock)
     count = len(first.briefs(EDITOR))
     assert count == len(list(SAMPLE_BRIEFS.glob("*.md")))
-    second = open_newsroom(settings, clock=clock)
+    assert first.seeded == count
+    second = open_newsroom(settings, seed=True, clock=clock)
+    assert second.seeded == 0
     assert all(v.number == 1 for v in second.briefs(EDITOR))
     assert len(second.briefs(EDITOR)) == count
 
 
+def test_a_store_is_not_seeded_unless_asked(tmp_path: Path, clock: Clock) -> None:
+    """Opened without seed, a new store starts empty whatever the setting says."""
+    room = open_newsroom(Settings(store=tmp_path / "store"), clock=clock)
+    assert (room.seeded, room.briefs(EDITOR)) == (0, [])
+
+
 def test_seeding_can_be_turned_off(tmp_path: Path, clock: Clock) -> None:
-    """With seed_samples off, a new store starts empty."""
-    room = open_newsroom(Settings(store=tmp_path / "store", seed_samples=False), clock=clock)
-    assert room.briefs(EDITOR) == []
+    """With seed_samples off, a new store opened with seed starts empty."""
+    room = open_newsroom(Settings(store=tmp_path / "store", seed_samples=False), seed=True, clock=clock)
+    assert (room.seeded, room.briefs(EDITOR)) == (0, [])
 
 
 def test_import_reports_added_updated_and_unchanged(tmp_path: Path, clock: Clock) -> None:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_BRIEFS
 from fake_slack import SECRET, FakeSlack, signed_headers, slash_body
 from slack_sdk.models.blocks import Block
 from test_cli import BRIEFBOT, run
@@ -54,7 +55,8 @@ def running_server(
 
 @pytest.fixture
 def server(tmp_path: Path, fake: FakeSlack) -> Iterator[str]:
-    """``briefbot serve slack`` running against the Slack stand-in; yields its base URL."""
+    """``briefbot serve slack`` over the sample briefs, running against the Slack stand-in; yields its base URL."""
+    assert run(tmp_path / "store", "import", str(SAMPLE_BRIEFS)).returncode == 0  # a server never seeds samples
     env = {
         "BRIEFBOT_STORE": str(tmp_path / "store"),
         "SLACK_BOT_TOKEN": "xoxb-test-token",
