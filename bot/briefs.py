@@ -47,9 +47,14 @@ OPTIONAL_FIELDS = (
     "editor",
     "desk",
     "sources",
+    "key_points",
     "version",
 )
-"""``version`` is not part of the brief: it is the version a file was based on, so a push can detect a lost edit."""
+"""``version`` is not part of the brief: it is the version a file was based on, so a push can detect a lost edit.
+``key_points`` is read from the body; sent too, it must agree with the body, or make the body's "Key points"."""
+PROVENANCE_FIELDS = ("pushed_by", "pushed_at", "based_on", "channel")
+"""Who pushed a version, when, from which version and how: recorded by briefbot, so read-only. A brief sent
+back as it was read carries them; they are ignored, with a warning, never taken from the sender."""
 BRIEF_SUFFIXES = (".md", ".markdown")
 KEY_POINT_HEADINGS = ("key points", "key facts", "what we know")
 
@@ -163,12 +168,15 @@ def brief_from_mapping(data: Mapping[str, Any], origin: str, *, body: str | None
     """
     fields = dict(data)
     if body is None:
-        body = _optional_str(fields.pop("body", None), origin, "body") or ""
+        body = _body(fields.pop("body", None), origin)
+    ignored = [name for name in PROVENANCE_FIELDS if fields.pop(name, None) is not None]
     warnings = tuple(
         f"{origin}: {name}: unknown field, ignored (known: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)})"
         for name in fields
         if name not in REQUIRED_FIELDS + OPTIONAL_FIELDS
     )
+    if ignored:
+        warnings += (f"{origin}: {', '.join(ignored)}: read-only (briefbot records who pushed, when and how), ignored",)
     for name in REQUIRED_FIELDS:
         if fields.get(name) in (None, ""):
             raise BriefError(origin, name, "a value (required field)")
@@ -195,7 +203,7 @@ def brief_from_mapping(data: Mapping[str, Any], origin: str, *, body: str | None
         title=_required_str(fields["title"], origin, "title"),
         summary=summary,
         updated=_datetime(fields["updated"], origin, "updated"),
-        body=body,
+        body=_with_sent_key_points(body, fields.get("key_points"), origin),
         tags=_str_list(fields.get("tags"), origin, "tags"),
         aliases=_str_list(fields.get("aliases"), origin, "aliases"),
         status=status,
@@ -304,6 +312,34 @@ def _required_str(value: object, origin: str, name: str) -> str:
 
 def _optional_str(value: object, origin: str, name: str) -> str | None:
     return None if value is None else _required_str(value, origin, name)
+
+
+def _body(value: object, origin: str) -> str:
+    """A body sent as a field, kept as sent, so a brief read and sent back is the same brief."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BriefError(origin, "body", "Markdown text", found=value)
+    return value
+
+
+def _with_sent_key_points(body: str, value: object, origin: str) -> str:
+    """The body, made to hold the key points sent beside it when it has none; refused when they disagree."""
+    if value is None:
+        return body
+    points = _str_list(value, origin, "key_points")
+    derived = _key_points(body)
+    if points == derived:
+        return body
+    if not derived:
+        return with_key_points(body, points)
+    raise BriefError(
+        origin,
+        "key_points",
+        "the key points of body (its 'Key points' section or first bullet list): change them in body, or leave "
+        "key_points out",
+        found=list(points),
+    )
 
 
 def _str_list(value: object, origin: str, name: str) -> tuple[str, ...]:
