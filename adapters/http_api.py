@@ -240,8 +240,15 @@ def api_routes(newsroom: Newsroom, settings: ApiSettings) -> list[web.RouteDef]:
         try:
             # The write and its fsyncs run in a worker thread, so questions are answered meanwhile.
             pushed = await asyncio.to_thread(
-                newsroom.push, loaded.brief, editor=editor, channel=API_CHANNEL, expected_version=expected
+                newsroom.push,
+                loaded.brief,
+                editor=editor,
+                channel=API_CHANNEL,
+                expected_version=expected,
+                origin=origin,
             )
+        except BriefError as error:  # dated too far ahead of the newsroom's clock
+            return _error(422, str(error))
         except VersionConflict as conflict:
             return _error(
                 412,

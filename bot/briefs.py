@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -28,6 +28,7 @@ __all__ = [
     "Status",
     "brief_from_mapping",
     "brief_to_markdown",
+    "check_updated",
     "load_brief_files",
     "parse_brief",
     "with_key_points",
@@ -55,6 +56,9 @@ OPTIONAL_FIELDS = (
 PROVENANCE_FIELDS = ("pushed_by", "pushed_at", "based_on", "channel")
 """Who pushed a version, when, from which version and how: recorded by briefbot, so read-only. A brief sent
 back as it was read carries them; they are ignored, with a warning, never taken from the sender."""
+MAX_UPDATED_AHEAD = timedelta(minutes=10)
+"""How far past now a brief's ``updated`` may be: room for an editor's clock running a few minutes fast, none
+for a date that would make the brief the newest, and so the answer to every "latest" question, for years."""
 BRIEF_SUFFIXES = (".md", ".markdown")
 KEY_POINT_HEADINGS = ("key points", "key facts", "what we know")
 
@@ -219,12 +223,14 @@ def brief_from_mapping(data: Mapping[str, Any], origin: str, *, body: str | None
     return LoadedBrief(brief, origin, warnings, based_on)
 
 
-def load_brief_files(paths: Iterable[Path]) -> list[LoadedBrief]:
+def load_brief_files(paths: Iterable[Path], *, now: datetime | None = None) -> list[LoadedBrief]:
     """Read brief files and folders of them, all or nothing.
 
     Raises ``ImportRejected`` listing one error per bad file (including ids
-    that appear twice) if anything is wrong; otherwise returns every brief.
+    that appear twice, and ``updated`` too far past ``now``, by default the
+    current time) if anything is wrong; otherwise returns every brief.
     """
+    now = now or datetime.now(UTC)
     loaded: list[LoadedBrief] = []
     errors: list[BriefError] = []
     for path in _brief_paths(paths, errors):
@@ -237,7 +243,9 @@ def load_brief_files(paths: Iterable[Path]) -> list[LoadedBrief]:
             errors.append(BriefError(str(path), "file", f"a readable file ({error.strerror})"))
             continue
         try:
-            loaded.append(parse_brief(text, str(path)))
+            item = parse_brief(text, str(path))
+            check_updated(item.brief, item.origin, now)
+            loaded.append(item)
         except BriefError as error:
             errors.append(error)
     first_seen: dict[str, str] = {}
@@ -255,6 +263,19 @@ def load_brief_files(paths: Iterable[Path]) -> list[LoadedBrief]:
     if errors:
         raise ImportRejected(errors)
     return loaded
+
+
+def check_updated(brief: Brief, origin: str, now: datetime) -> None:
+    """Refuse a brief whose ``updated`` is more than ``MAX_UPDATED_AHEAD`` past ``now``, naming ``origin``."""
+    limit = now + MAX_UPDATED_AHEAD
+    if brief.updated > limit:
+        raise BriefError(
+            origin,
+            "updated",
+            f"a time at most {MAX_UPDATED_AHEAD.seconds // 60} minutes ahead of now "
+            f"(no later than {limit.astimezone(UTC):%Y-%m-%d %H:%M} UTC)",
+            found=brief.updated.isoformat(),
+        )
 
 
 def brief_to_markdown(brief: Brief, version: int | None = None) -> str:
@@ -363,6 +384,10 @@ def _datetime(value: object, origin: str, name: str) -> datetime:
         raise BriefError(origin, name, expected, found=value)
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise BriefError(origin, name, expected + " (the time zone is missing)", found=str(value))
+    try:
+        parsed.astimezone(UTC)  # a time Python cannot hold in UTC fails every comparison and "how long ago"
+    except OverflowError:
+        raise BriefError(origin, name, "a date and time within years 1 to 9999 in UTC", found=str(value)) from None
     return parsed
 
 

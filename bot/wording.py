@@ -121,7 +121,7 @@ def freshness_line(freshness: Freshness, now: datetime) -> str:
     The byline is the brief's say; who pushed it is briefbot's record. Where they differ both are shown
     ("by Anna Kowalski (pushed by desk-bot)"), so nobody can put words under a colleague's name unseen.
     """
-    age = humanize.naturaltime(now - freshness.updated)
+    age = _age(freshness.updated, now)
     who = freshness.byline or freshness.pushed_by
     if freshness.byline and freshness.pushed_by and _person(freshness.byline) != _person(freshness.pushed_by):
         who += f" (pushed by {freshness.pushed_by})"
@@ -139,6 +139,14 @@ def stale_warning(answer: Answer) -> str | None:
 
 def _person(name: str) -> str:
     return " ".join(name.casefold().split())
+
+
+def _age(updated: datetime, now: datetime) -> str:
+    """How long ago, in words; the time as written when too far off to count (stored before dates were checked)."""
+    try:
+        return humanize.naturaltime(now - updated)
+    except OverflowError:
+        return f"on {updated.isoformat()}"
 
 
 def _desk(desk: str | None) -> str | None:

@@ -127,3 +127,14 @@ async def test_a_remote_push_with_no_base_version_names_who_pushed_the_current_o
     result = await asyncio.to_thread(run, tmp_path / "local", "push", str(path), "--to", api.url, "--token", ANNA)
     assert result.returncode == 1
     assert f"refused   {KREMLIN}: it exists (v1, by briefbot samples)" in result.stderr
+
+
+async def test_a_put_updated_in_the_future_gets_422_and_stores_nothing(api: Api) -> None:
+    """A brief dated years ahead, which would win every "latest" question, is refused naming the field."""
+    before, etag = await _get(api)
+    response = await _put_json(api, before | {"updated": "2099-01-01T00:00:00+00:00"}, **{"If-Match": etag})
+    assert response.status_code == 422
+    assert response.json()["error"].startswith(
+        f"PUT /api/briefs/{KREMLIN}: updated: expected a time at most 10 minutes ahead of now"
+    )
+    assert api.newsroom.show(KREMLIN, REPORTER).number == 1
