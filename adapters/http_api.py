@@ -83,20 +83,26 @@ class ApiSettings:
 
 
 def version_to_json(version: Version, *, with_brief: bool = True) -> dict[str, Any]:
-    """One version as the API shows it: provenance, and the brief's fields when asked for."""
+    """One version as the API shows it: the brief's fields under the brief's own names, and read-only provenance.
+
+    ``editor`` is the brief's byline; who pushed the version, when, from which and how are ``pushed_by``,
+    ``pushed_at``, ``based_on`` and ``channel``, which a PUT ignores. Sent back as read, it is the same brief.
+    """
+    brief = version.brief
     data: dict[str, Any] = {
-        "id": version.brief.id,
+        "id": brief.id,
         "version": version.number,
-        "editor": version.editor,
+        "pushed_by": version.editor,
         "pushed_at": version.pushed_at.isoformat(),
         "based_on": version.parent,
         "channel": version.channel,
-        "title": version.brief.title,
-        "status": version.brief.status.value,
-        "updated": version.brief.updated.isoformat(),
+        "title": brief.title,
+        "status": brief.status.value,
+        "updated": brief.updated.isoformat(),
+        "editor": brief.editor,
+        "desk": brief.desk,
     }
     if with_brief:
-        brief = version.brief
         data |= {
             "summary": brief.summary,
             "body": brief.body,
@@ -105,8 +111,6 @@ def version_to_json(version: Version, *, with_brief: bool = True) -> dict[str, A
             "aliases": list(brief.aliases),
             "embargo_until": brief.embargo_until.isoformat() if brief.embargo_until else None,
             "review_by": brief.review_by.isoformat() if brief.review_by else None,
-            "updated_by": brief.editor,
-            "desk": brief.desk,
             "sources": [{"title": s.title, "url": s.url} for s in brief.sources],
         }
     return data
@@ -230,28 +234,35 @@ def api_routes(newsroom: Newsroom, settings: ApiSettings) -> list[web.RouteDef]:
                     f"{brief_id} exists (v{current.number}, by {current.editor}): say which version your edit is "
                     "based on with If-Match, or add ?force=true to overwrite it",
                     current_version=current.number,
-                    current_editor=current.editor,
+                    current_pushed_by=current.editor,
                 )
             expected = None if forced else 0  # 0: a brief new to the store, so a colleague's creation is not lost
         try:
             # The write and its fsyncs run in a worker thread, so questions are answered meanwhile.
             pushed = await asyncio.to_thread(
-                newsroom.push, loaded.brief, editor=editor, channel=API_CHANNEL, expected_version=expected
+                newsroom.push,
+                loaded.brief,
+                editor=editor,
+                channel=API_CHANNEL,
+                expected_version=expected,
+                origin=origin,
             )
+        except BriefError as error:  # dated too far ahead of the newsroom's clock
+            return _error(422, str(error))
         except VersionConflict as conflict:
             return _error(
                 412,
                 str(conflict),
                 current_version=conflict.current,
-                current_editor=conflict.current_editor,
-                current_at=conflict.current_at.isoformat() if conflict.current_at else None,
+                current_pushed_by=conflict.current_editor,
+                current_pushed_at=conflict.current_at.isoformat() if conflict.current_at else None,
             )
         body = {
             "id": brief_id,
             "version": pushed.version.number,
             "previous": pushed.previous.number if pushed.previous else None,
             "changed": pushed.changed,
-            "editor": editor,
+            "pushed_by": editor,
             "warnings": list(loaded.warnings),
         }
         status = 201 if pushed.previous is None else 200

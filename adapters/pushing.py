@@ -144,7 +144,7 @@ class RemoteTarget:
         if response.status_code == 412:
             return PushOutcome(False, f"conflict  {error}")
         if response.status_code == 428:
-            return _needs_base(brief_id, data.get("current_version", 0), data.get("current_editor"))
+            return _needs_base(brief_id, data.get("current_version", 0), data.get("current_pushed_by"))
         if response.status_code == 401:
             raise BriefbotError(f"{self._url}: the server refused your token (401); nothing more was pushed")
         return PushOutcome(False, f"refused   {brief_id}: the server answered {response.status_code}: {error}")

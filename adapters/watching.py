@@ -1,9 +1,10 @@
 """Watching a folder of brief files: every changed file is pushed, so briefs kept in git go live on a pull.
 
 A file that changes is checked like any brief file and pushed as a new version
-(channel ``file``, by the brief's own ``editor``); a bad file is reported and
-skipped, and the last good version stays live. A file that names the version
-it was based on is conflict-checked like ``briefbot push``.
+(channel ``file``, pushed by "folder watch": the file's ``editor`` is its byline,
+not who pushed it); a bad file is reported and skipped, and the last good
+version stays live. A file that names the version it was based on is
+conflict-checked like ``briefbot push``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def push_file(newsroom: Newsroom, path: Path) -> bool:
         (loaded,) = load_brief_files([path])
         pushed = newsroom.push(
             loaded.brief,
-            editor=loaded.brief.editor or WATCH_EDITOR,
+            editor=WATCH_EDITOR,  # the byline in the file is its say, not who pushed it
             channel=FILE_CHANNEL,
             expected_version=loaded.based_on,
         )

@@ -65,11 +65,14 @@ class Choice:
 
 @dataclass(frozen=True)
 class Freshness:
-    """Where an answer comes from: which version, when it was updated, by whom, and whether it is stale."""
+    """Where an answer comes from: which version, when it was updated, by whom, who pushed it, whether it is stale."""
 
     version: int
     updated: datetime
-    updated_by: str | None
+    byline: str | None
+    """Who the brief says wrote it (its ``editor`` field): anyone pushing may write any name here."""
+    pushed_by: str
+    """Who pushed this version, as briefbot recorded it: an API token's name, a chat user, the CLI's ``--as``."""
     desk: str | None
     stale: bool
     review_by: date | None
@@ -146,7 +149,13 @@ def answer_with(
     """An answer carrying one brief version, with where it comes from and how fresh it is."""
     brief = version.brief
     freshness = Freshness(
-        version.number, brief.updated, brief.editor or version.editor, brief.desk, brief.stale_at(now), brief.review_by
+        version=version.number,
+        updated=brief.updated,
+        byline=brief.editor,
+        pushed_by=version.editor,
+        desk=brief.desk,
+        stale=brief.stale_at(now),
+        review_by=brief.review_by,
     )
     return Answer(query, Outcome.ANSWER, now, brief, freshness, score, alternatives, corrections)
 
@@ -160,7 +169,8 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
             "title": answer.brief.title,
             "version": answer.freshness.version,
             "updated": answer.brief.updated.isoformat(),
-            "updated_by": answer.freshness.updated_by,
+            "editor": answer.freshness.byline,
+            "pushed_by": answer.freshness.pushed_by,
             "stale": answer.freshness.stale,
             "status": answer.brief.status.value,
             "embargo_until": answer.brief.embargo_until.isoformat() if answer.brief.embargo_until else None,

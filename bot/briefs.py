@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -29,6 +29,7 @@ __all__ = [
     "Status",
     "brief_from_mapping",
     "brief_to_markdown",
+    "check_updated",
     "load_brief_files",
     "parse_brief",
     "with_key_points",
@@ -48,9 +49,17 @@ OPTIONAL_FIELDS = (
     "editor",
     "desk",
     "sources",
+    "key_points",
     "version",
 )
-"""``version`` is not part of the brief: it is the version a file was based on, so a push can detect a lost edit."""
+"""``version`` is not part of the brief: it is the version a file was based on, so a push can detect a lost edit.
+``key_points`` is read from the body; sent too, it must agree with the body, or make the body's "Key points"."""
+PROVENANCE_FIELDS = ("pushed_by", "pushed_at", "based_on", "channel")
+"""Who pushed a version, when, from which version and how: recorded by briefbot, so read-only. A brief sent
+back as it was read carries them; they are ignored, with a warning, never taken from the sender."""
+MAX_UPDATED_AHEAD = timedelta(minutes=10)
+"""How far past now a brief's ``updated`` may be: room for an editor's clock running a few minutes fast, none
+for a date that would make the brief the newest, and so the answer to every "latest" question, for years."""
 BRIEF_SUFFIXES = (".md", ".markdown")
 
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
@@ -161,12 +170,15 @@ def brief_from_mapping(data: Mapping[str, Any], origin: str, *, body: str | None
     """
     fields = dict(data)
     if body is None:
-        body = _optional_str(fields.pop("body", None), origin, "body") or ""
+        body = _body(fields.pop("body", None), origin)
+    ignored = [name for name in PROVENANCE_FIELDS if fields.pop(name, None) is not None]
     warnings = tuple(
         f"{origin}: {name}: unknown field, ignored (known: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)})"
         for name in fields
         if name not in REQUIRED_FIELDS + OPTIONAL_FIELDS
     )
+    if ignored:
+        warnings += (f"{origin}: {', '.join(ignored)}: read-only (briefbot records who pushed, when and how), ignored",)
     for name in REQUIRED_FIELDS:
         if fields.get(name) in (None, ""):
             raise BriefError(origin, name, "a value (required field)")
@@ -193,7 +205,7 @@ def brief_from_mapping(data: Mapping[str, Any], origin: str, *, body: str | None
         title=_required_str(fields["title"], origin, "title"),
         summary=summary,
         updated=_datetime(fields["updated"], origin, "updated"),
-        body=body,
+        body=_with_sent_key_points(body, fields.get("key_points"), origin),
         tags=_str_list(fields.get("tags"), origin, "tags"),
         aliases=_str_list(fields.get("aliases"), origin, "aliases"),
         status=status,
@@ -209,12 +221,14 @@ def brief_from_mapping(data: Mapping[str, Any], origin: str, *, body: str | None
     return LoadedBrief(brief, origin, warnings, based_on)
 
 
-def load_brief_files(paths: Iterable[Path]) -> list[LoadedBrief]:
+def load_brief_files(paths: Iterable[Path], *, now: datetime | None = None) -> list[LoadedBrief]:
     """Read brief files and folders of them, all or nothing.
 
     Raises ``ImportRejected`` listing one error per bad file (including ids
-    that appear twice) if anything is wrong; otherwise returns every brief.
+    that appear twice, and ``updated`` too far past ``now``, by default the
+    current time) if anything is wrong; otherwise returns every brief.
     """
+    now = now or datetime.now(UTC)
     loaded: list[LoadedBrief] = []
     errors: list[BriefError] = []
     for path in _brief_paths(paths, errors):
@@ -227,7 +241,9 @@ def load_brief_files(paths: Iterable[Path]) -> list[LoadedBrief]:
             errors.append(BriefError(str(path), "file", f"a readable file ({error.strerror})"))
             continue
         try:
-            loaded.append(parse_brief(text, str(path)))
+            item = parse_brief(text, str(path))
+            check_updated(item.brief, item.origin, now)
+            loaded.append(item)
         except BriefError as error:
             errors.append(error)
     first_seen: dict[str, str] = {}
@@ -245,6 +261,19 @@ def load_brief_files(paths: Iterable[Path]) -> list[LoadedBrief]:
     if errors:
         raise ImportRejected(errors)
     return loaded
+
+
+def check_updated(brief: Brief, origin: str, now: datetime) -> None:
+    """Refuse a brief whose ``updated`` is more than ``MAX_UPDATED_AHEAD`` past ``now``, naming ``origin``."""
+    limit = now + MAX_UPDATED_AHEAD
+    if brief.updated > limit:
+        raise BriefError(
+            origin,
+            "updated",
+            f"a time at most {MAX_UPDATED_AHEAD.seconds // 60} minutes ahead of now "
+            f"(no later than {limit.astimezone(UTC):%Y-%m-%d %H:%M} UTC)",
+            found=brief.updated.isoformat(),
+        )
 
 
 def brief_to_markdown(brief: Brief, version: int | None = None) -> str:
@@ -308,6 +337,34 @@ def _optional_str(value: object, origin: str, name: str) -> str | None:
     return None if value is None else _required_str(value, origin, name)
 
 
+def _body(value: object, origin: str) -> str:
+    """A body sent as a field, kept as sent, so a brief read and sent back is the same brief."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BriefError(origin, "body", "Markdown text", found=value)
+    return value
+
+
+def _with_sent_key_points(body: str, value: object, origin: str) -> str:
+    """The body, made to hold the key points sent beside it when it has none; refused when they disagree."""
+    if value is None:
+        return body
+    points = _str_list(value, origin, "key_points")
+    derived = key_points(read_body(body))
+    if points == derived:
+        return body
+    if not derived:
+        return with_key_points(body, points)
+    raise BriefError(
+        origin,
+        "key_points",
+        "the key points of body (its 'Key points' section or first bullet list): change them in body, or leave "
+        "key_points out",
+        found=list(points),
+    )
+
+
 def _str_list(value: object, origin: str, name: str) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -329,6 +386,10 @@ def _datetime(value: object, origin: str, name: str) -> datetime:
         raise BriefError(origin, name, expected, found=value)
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise BriefError(origin, name, expected + " (the time zone is missing)", found=str(value))
+    try:
+        parsed.astimezone(UTC)  # a time Python cannot hold in UTC fails every comparison and "how long ago"
+    except OverflowError:
+        raise BriefError(origin, name, "a date and time within years 1 to 9999 in UTC", found=str(value)) from None
     return parsed
 
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.answers import Answer, Outcome, answer_with, decide
-from bot.briefs import Brief, load_brief_files
+from bot.briefs import Brief, check_updated, load_brief_files
 from bot.changes import Changes, VersionChange, compare, with_changes
 from bot.entities import Entities, load_entities
 from bot.errors import RateLimited, SettingsError, StoreUnwritable, UnknownBrief
@@ -188,15 +188,26 @@ class Newsroom:
 
     # editors
 
-    def push(self, brief: Brief, *, editor: str, channel: str, expected_version: int | None = None) -> Pushed:
-        """Store a new version of a brief and index it; ``expected_version`` guards against lost edits.
+    def push(
+        self,
+        brief: Brief,
+        *,
+        editor: str,
+        channel: str,
+        expected_version: int | None = None,
+        origin: str | None = None,
+    ) -> Pushed:
+        """Store a new version of a brief, pushed by ``editor``, and index it.
+
+        ``expected_version`` guards against lost edits; a brief dated too far ahead of the newsroom's clock
+        is refused with a ``BriefError`` naming ``origin`` (or the brief's id).
 
         The store orders writers itself; the newsroom's lock is held only to take the stored version in,
         so questions answered meanwhile (on other threads) do not wait for the disk.
         """
-        pushed = self.store.push(
-            brief, editor=editor, channel=channel, expected_version=expected_version, now=self._clock()
-        )
+        now = self._clock()
+        check_updated(brief, origin or brief.id, now)
+        pushed = self.store.push(brief, editor=editor, channel=channel, expected_version=expected_version, now=now)
         with self._lock:
             self._remember(pushed.version)
             self._index.tidy()
@@ -239,7 +250,7 @@ class Newsroom:
 
     def import_paths(self, paths: Iterable[Path], *, editor: str, channel: str = "cli") -> ImportReport:
         """Import brief files and folders all or nothing: one bad file and nothing is stored."""
-        loaded = load_brief_files(paths)
+        loaded = load_brief_files(paths, now=self._clock())
         with self._lock:
             pushed = self.store.push_many(
                 [item.brief for item in loaded], editor=editor, channel=channel, now=self._clock()

@@ -54,6 +54,8 @@ class Version:
     brief: Brief
     number: int
     editor: str
+    """Who pushed it, as the surface knew them (an API token's name, a chat user, the CLI's ``--as``); never
+    taken from the brief, whose own ``editor`` is only its byline."""
     pushed_at: datetime
     parent: int | None
     channel: str

@@ -152,9 +152,16 @@ def update_line(title: str, version: int, desk: str | None, changes: Changes) ->
 
 
 def freshness_line(freshness: Freshness, now: datetime) -> str:
-    """The provenance line under every answer, e.g. "v3 · updated 3 hours ago by Anna Kowalski, World desk"."""
-    age = humanize.naturaltime(now - freshness.updated)
-    by = ", ".join(part for part in (freshness.updated_by, _desk(freshness.desk)) if part)
+    """The provenance line under every answer, e.g. "v3 · updated 3 hours ago by Anna Kowalski, World desk".
+
+    The byline is the brief's say; who pushed it is briefbot's record. Where they differ both are shown
+    ("by Anna Kowalski (pushed by desk-bot)"), so nobody can put words under a colleague's name unseen.
+    """
+    age = _age(freshness.updated, now)
+    who = freshness.byline or freshness.pushed_by
+    if freshness.byline and freshness.pushed_by and _person(freshness.byline) != _person(freshness.pushed_by):
+        who += f" (pushed by {freshness.pushed_by})"
+    by = ", ".join(part for part in (who, _desk(freshness.desk)) if part)
     return f"v{freshness.version} \u00b7 updated {age}" + (f" by {by}" if by else "")
 
 
@@ -164,6 +171,18 @@ def stale_warning(answer: Answer) -> str | None:
     if freshness is None or not freshness.stale:
         return None
     return STALE.format(review_by=freshness.review_by, who=_desk(freshness.desk) or "desk")
+
+
+def _person(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _age(updated: datetime, now: datetime) -> str:
+    """How long ago, in words; the time as written when too far off to count (stored before dates were checked)."""
+    try:
+        return humanize.naturaltime(now - updated)
+    except OverflowError:
+        return f"on {updated.isoformat()}"
 
 
 def _desk(desk: str | None) -> str | None:

@@ -82,7 +82,7 @@ async def test_put_with_if_match_stores_a_new_version_recorded_to_the_editor(api
         "version": 2,
         "previous": 1,
         "changed": True,
-        "editor": "Anna Kowalski",
+        "pushed_by": "Anna Kowalski",
         "warnings": [],
     }
     version = api.newsroom.show(KREMLIN, REPORTER)
@@ -111,7 +111,7 @@ async def test_a_stale_edit_gets_412_with_who_moved_it_on_and_stores_nothing(api
     response = await api.put(KREMLIN, anna_started_from)
     assert response.status_code == 412
     body = response.json()
-    assert (body["current_version"], body["current_editor"]) == (2, "Ben Okafor")
+    assert (body["current_version"], body["current_pushed_by"]) == (2, "Ben Okafor")
     assert "based on v1, but the latest is v2 by Ben Okafor at " in body["error"]
     assert api.newsroom.show(KREMLIN, REPORTER).brief.summary == "Ben's edit."
 
@@ -245,10 +245,10 @@ async def test_get_brief_carries_its_version_as_etag(api: Api) -> None:
 
 
 async def test_history_lists_versions_with_who_when_how_and_what_changed(api: Api) -> None:
-    """History shows every version's editor, time, channel, base version and what it changed."""
+    """History shows who pushed every version, when, through which channel, its base version and what it changed."""
     await api.put(KREMLIN, api.kremlin_file(summary="Changed bottom line."), token=BEN)
     versions = (await api.client.get(f"/api/briefs/{KREMLIN}/history", headers=api.as_(ANNA))).json()["versions"]
-    assert [(v["version"], v["based_on"], v["editor"], v["channel"]) for v in versions] == [
+    assert [(v["version"], v["based_on"], v["pushed_by"], v["channel"]) for v in versions] == [
         (1, None, "briefbot samples", "samples"),
         (2, 1, "Ben Okafor", "api"),
     ]

@@ -43,7 +43,7 @@ def test_ask_answers_the_kremlin_question_from_the_samples(store: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "Kremlin says it remains open to a Putin-Trump meeting"
     assert lines[1].startswith("v1 · updated ")
-    assert "by Anna Kowalski, World desk" in lines[1]
+    assert "by Anna Kowalski (pushed by briefbot samples), World desk" in lines[1]
     assert "Bottom line: " in result.stdout
     assert "Key points:" in result.stdout
     assert "http://en.kremlin.ru/events/president/news" in result.stdout

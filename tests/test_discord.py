@@ -208,7 +208,7 @@ async def test_a_mention_asking_for_the_kremlin_stance_gets_one_reply_with_its_b
     assert embed["title"] == KREMLIN_TITLE
     assert embed["description"].startswith("The Kremlin says Vladimir Putin remains open to meeting Donald Trump")
     assert "Peskov said any summit would first need careful groundwork" in embed["description"]
-    assert embed["footer"]["text"] == "v1 · updated a day ago by Anna Kowalski, World desk"
+    assert embed["footer"]["text"] == "v1 · updated a day ago by Anna Kowalski (pushed by briefbot samples), World desk"
     sources = next(f["value"] for f in embed["fields"] if f["name"] == "Sources")
     assert "[White House news](https://www.whitehouse.gov/news/)" in sources
     assert reply.body["message_reference"]["message_id"] == int(asked["id"])

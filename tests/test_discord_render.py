@@ -139,7 +139,7 @@ def test_the_answer_embed_is_laid_out_as_documented(newsroom: Newsroom) -> None:
     assert embed.fields[0].value.splitlines()[0] == (
         "- [Kremlin press briefing, 24 November](http://en.kremlin.ru/events/president/news)"
     )
-    assert embed.footer.text == "v1 · updated a day ago by Anna Kowalski, World desk"
+    assert embed.footer.text == "v1 · updated a day ago by Anna Kowalski (pushed by briefbot samples), World desk"
 
 
 def test_choices_and_suggestions_come_as_buttons_showing_each_brief(newsroom: Newsroom) -> None:

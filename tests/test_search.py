@@ -112,11 +112,11 @@ def test_chat_noise_is_ignored(newsroom: Newsroom, question: str) -> None:
 
 
 def test_an_answer_carries_its_provenance(newsroom: Newsroom) -> None:
-    """Every answer says which brief, which version, who updated it and when, and lists close alternatives."""
+    """Every answer says which brief, which version, who updated it, who pushed it and when, and lists alternatives."""
     answer = newsroom.ask("latest Kremlin stance on a Trump meeting", REPORTER)
     assert answer.freshness is not None
     assert answer.freshness.version == 1
-    assert answer.freshness.updated_by == "Anna Kowalski"
+    assert (answer.freshness.byline, answer.freshness.pushed_by) == ("Anna Kowalski", "briefbot samples")
     assert answer.freshness.stale is False
     assert answer.key_points
     assert answer.sources

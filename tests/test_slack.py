@@ -64,7 +64,10 @@ async def test_signed_slash_command_is_answered_with_the_kremlin_brief_in_the_ac
     assert "*Bottom line:* The Kremlin says Vladimir Putin remains open to meeting Donald Trump" in texts
     assert "\u2022 Kremlin spokesman Dmitry Peskov said on 24 November" in texts
     assert "<https://www.reuters.com/world/|Reuters world news>" in texts
-    assert f"v1 \u00b7 updated a day ago by Anna Kowalski, World desk \u00b7 `{KREMLIN}`" in texts
+    assert (
+        f"v1 \u00b7 updated a day ago by Anna Kowalski (pushed by briefbot samples), World desk \u00b7 `{KREMLIN}`"
+        in texts
+    )
     assert json.loads(_button_values(blocks, ACTION_SHARE)[0]) == {"id": KREMLIN, "q": QUESTION}
     assert served.fake.calls() == []  # nothing else was needed: the answer went out in the ack
 

@@ -9,16 +9,17 @@ from pathlib import Path
 import pytest
 from conftest import REPORTER, eventually, write_brief
 
-from adapters.watching import FILE_CHANNEL, push_file, watch_folder
+from adapters.watching import FILE_CHANNEL, WATCH_EDITOR, push_file, watch_folder
 from bot.newsroom import Newsroom
 
 
-def test_a_brief_file_is_pushed_as_a_new_version_by_its_editor(newsroom: Newsroom, tmp_path: Path) -> None:
-    """A good file is stored through the file channel, recorded to the editor its front matter names."""
+def test_a_brief_file_is_pushed_as_a_new_version_by_the_folder_watch(newsroom: Newsroom, tmp_path: Path) -> None:
+    """A good file is stored through the file channel, pushed by the folder watch: its byline is not who pushed."""
     path = write_brief(tmp_path, "harbour-strike", editor="Sofia Brandt")
     assert push_file(newsroom, path) is True
     version = newsroom.show("harbour-strike", REPORTER)
-    assert (version.number, version.editor, version.channel) == (1, "Sofia Brandt", FILE_CHANNEL)
+    assert (version.number, version.editor, version.channel) == (1, WATCH_EDITOR, FILE_CHANNEL)
+    assert version.brief.editor == "Sofia Brandt"
     assert push_file(newsroom, path) is True
     assert newsroom.show("harbour-strike", REPORTER).number == 1  # unchanged content makes no version
 
