@@ -21,7 +21,6 @@ from aiohttp import web
 
 from bot.answers import answer_to_json
 from bot.briefs import brief_from_mapping, parse_brief
-from bot.changes import compare
 from bot.errors import (
     BriefbotError,
     BriefError,
@@ -185,11 +184,11 @@ def api_routes(newsroom: Newsroom, settings: ApiSettings) -> list[web.RouteDef]:
         return web.json_response(version_to_json(version), headers={"ETag": etag})
 
     async def history(request: web.Request) -> web.Response:
-        versions = newsroom.history(request.match_info["id"], reader(request))
-        entries = []
-        for previous, version in zip([None, *versions], versions, strict=False):
-            changes = compare(previous.brief if previous else None, version.brief)
-            entries.append(version_to_json(version, with_brief=False) | {"changes": describe_changes(changes)})
+        entries = [
+            version_to_json(entry.version, with_brief=False)
+            | {"changes": describe_changes(entry.changes), "compared_with": entry.compared_with}
+            for entry in newsroom.history_with_changes(request.match_info["id"], reader(request))
+        ]
         return web.json_response({"id": request.match_info["id"], "versions": entries})
 
     async def ask(request: web.Request) -> web.Response:

@@ -253,6 +253,7 @@ async def test_history_lists_versions_with_who_when_how_and_what_changed(api: Ap
         (2, 1, "Ben Okafor", "api"),
     ]
     assert versions[1]["changes"] == "bottom line changed"
+    assert [v["compared_with"] for v in versions] == [None, 1]
 
 
 async def test_ask_answers_with_the_same_json_as_the_command_line(open_api: Api) -> None:
