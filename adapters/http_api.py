@@ -10,15 +10,14 @@ is JSON with one clear message; bad briefs get the command line's messages.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
+from adapters.api_access import ApiSettings
 from bot.answers import answer_to_json
 from bot.briefs import brief_from_mapping, parse_brief
 from bot.changes import compare
@@ -26,7 +25,6 @@ from bot.errors import (
     BriefbotError,
     BriefError,
     RateLimited,
-    SettingsError,
     StoreUnwritable,
     UnknownBrief,
     VersionConflict,
@@ -40,46 +38,8 @@ __all__ = ["API_CHANNEL", "ApiSettings", "api_routes", "error_middleware", "vers
 log = logging.getLogger("briefbot.api")
 
 API_CHANNEL = "api"
-TOKENS_VARIABLE = "BRIEFBOT_API_TOKENS"
-READS_VARIABLE = "BRIEFBOT_API_READS"
 MAX_QUESTION_CHARS = 2000
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
-
-
-@dataclass(frozen=True)
-class ApiSettings:
-    """Who may use the API: editors' tokens (token to name), and whether reads need a token."""
-
-    tokens: Mapping[str, str] = field(default_factory=dict)
-    open_reads: bool = False
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> ApiSettings:
-        """``BRIEFBOT_API_TOKENS`` as ``Name=token,Other Name=token2``; ``BRIEFBOT_API_READS`` ``open`` or ``token``."""
-        tokens: dict[str, str] = {}
-        for entry in filter(None, (part.strip() for part in environ.get(TOKENS_VARIABLE, "").split(","))):
-            name, separator, token = (text.strip() for text in entry.rpartition("="))
-            if not separator or not name or len(token) < 16:
-                raise SettingsError(
-                    f"{TOKENS_VARIABLE}: expected Name=token pairs separated by commas, each token at least "
-                    f"16 characters; found an entry for {name or '(no name)'!r} that is not"
-                )
-            tokens[token] = name
-        reads = environ.get(READS_VARIABLE, "token").strip().lower() or "token"
-        if reads not in ("open", "token"):
-            raise SettingsError(f"{READS_VARIABLE}: expected open or token, found {reads!r}")
-        return cls(tokens, open_reads=reads == "open")
-
-    def editor_for(self, authorization: str | None) -> str | None:
-        """The editor a ``Bearer`` token belongs to, compared in constant time against every token, or None."""
-        scheme, _, offered = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not offered.strip():
-            return None
-        found = None
-        for token, name in self.tokens.items():
-            if hmac.compare_digest(token.encode(), offered.strip().encode()):
-                found = name
-        return found
 
 
 def version_to_json(version: Version, *, with_brief: bool = True) -> dict[str, Any]:

@@ -9,10 +9,9 @@ from conftest import REPORTER
 from fake_slack import signed_headers, slash_body
 from slack_harness import Served
 
-from bot.errors import RateLimited, SettingsError
-from bot.limits import DEFAULT_QUESTIONS_PER_MINUTE, RateLimiter
+from bot.errors import RateLimited
+from bot.limits import RateLimiter
 from bot.newsroom import Asker, Newsroom
-from bot.settings import Settings
 
 
 class Ticks:
@@ -61,14 +60,6 @@ def test_the_newsroom_refuses_questions_beyond_the_limit_with_a_polite_message(n
     newsroom.ask("fed rates", Asker("someone else"))
     newsroom.limit_questions(0)
     newsroom.ask("fed rates", REPORTER)
-
-
-def test_the_limit_is_a_setting() -> None:
-    """BRIEFBOT_RATE_LIMIT sets the limit (0 for none); anything but a whole number is refused by name."""
-    assert Settings.from_environ({}).rate_limit == DEFAULT_QUESTIONS_PER_MINUTE
-    assert Settings.from_environ({"BRIEFBOT_RATE_LIMIT": "0"}).rate_limit == 0
-    with pytest.raises(SettingsError, match="BRIEFBOT_RATE_LIMIT: expected a whole number"):
-        Settings.from_environ({"BRIEFBOT_RATE_LIMIT": "lots"})
 
 
 async def test_a_runaway_slack_user_gets_a_polite_message_and_others_are_still_answered(served: Served) -> None:
