@@ -108,13 +108,22 @@ def _names(name: str, text: str) -> frozenset[str]:
 
 
 def _tokens(name: str, text: str) -> dict[str, str]:
+    """``Name=token`` pairs. A token may end in ``=`` (base64 padding), so a name ends at the first ``=``; a
+    message names an entry by its place, or by its editor's name, and never shows a token."""
     tokens: dict[str, str] = {}
-    for entry in filter(None, (part.strip() for part in text.split(","))):
-        editor, separator, token = (part.strip() for part in entry.rpartition("="))
-        if not separator or not editor or len(token) < MIN_TOKEN_CHARS:
+    entries = [entry.strip() for entry in text.split(",") if entry.strip()]
+    for place, entry in enumerate(entries, start=1):
+        editor, separator, token = (part.strip() for part in entry.partition("="))
+        where = f"{name}: entry {place} of {len(entries)}"
+        if not separator or not editor:
+            raise SettingsError(f"{where} is not Name=token (the entry is not shown, as it may hold a token)")
+        if len(token) < MIN_TOKEN_CHARS:
+            raise SettingsError(f"{where} has a token shorter than {MIN_TOKEN_CHARS} characters; use a long random one")
+        if tokens.get(token) == editor:
+            raise SettingsError(f"{name}: {editor} is listed twice with the same token; list each token once")
+        if token in tokens:
             raise SettingsError(
-                f"{name}: expected Name=token pairs separated by commas, each token at least "
-                f"{MIN_TOKEN_CHARS} characters; found an entry for {editor or '(no name)'!r} that is not"
+                f"{name}: {tokens[token]} and {editor} have the same token; give each editor a token of their own"
             )
         tokens[token] = editor
     return tokens
@@ -160,7 +169,7 @@ DISCORD_GUILD_ID = Variable("DISCORD_GUILD_ID", "discord", "none", _id("a server
 DISCORD_EDITOR_ROLE = Variable("DISCORD_EDITOR_ROLE", "discord", "none", _id("a role id"),
     "the id of the Discord role whose members are editors")
 API_TOKENS = Variable("BRIEFBOT_API_TOKENS", "api", "none", _tokens,
-    "editors' API tokens: `Anna Kowalski=TOKEN,Ben Okafor=TOKEN2` (16 characters or more each)")
+    "editors' API tokens: `Anna Kowalski=TOKEN,Ben Okafor=TOKEN2`, each 16 characters or more and each its own")
 API_READS = Variable("BRIEFBOT_API_READS", "api", "`token`", _reads,
     "`open` lets anyone read published briefs and ask over the API")
 

@@ -155,7 +155,7 @@ def test_api_settings_read_editors_tokens_and_who_may_read() -> None:
     assert api.editor_for("Bearer nope") is None
     assert not api.open_reads
     assert load_config({"BRIEFBOT_API_READS": "open"}).api.open_reads
-    with pytest.raises(SettingsError, match="at least 16 characters"):
+    with pytest.raises(SettingsError, match="entry 1 of 1 has a token shorter than 16 characters"):
         load_config({"BRIEFBOT_API_TOKENS": "Anna=short"}).check("api")
 
 
@@ -188,3 +188,50 @@ def test_an_unreadable_dotenv_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / ".env").write_bytes(b"BRIEFBOT_EDITOR=\xff\xfe\n")
     with pytest.raises(SettingsError, match=r"\.env: cannot be read"):
         read_environ(tmp_path)
+
+
+# editors' API tokens
+
+PADDED = "c2VjcmV0LXRva2VuLWZvci1hbm5h=="
+"""A base64 token with its ``=`` padding, as ``openssl rand -base64`` gives them."""
+
+
+def _tokens_problem(value: str) -> str:
+    """The message a BRIEFBOT_API_TOKENS value is refused with."""
+    with pytest.raises(SettingsError) as refused:
+        load_config({"BRIEFBOT_API_TOKENS": value}).check("api")
+    return str(refused.value)
+
+
+def test_api_tokens_may_end_in_base64_padding() -> None:
+    """A token ending in '=' is accepted whole: the editor's name ends at the first '='."""
+    api = load_config({"BRIEFBOT_API_TOKENS": f"Anna Kowalski={PADDED}, Ben Okafor=ben-token-0123456789=="}).api
+    assert api.editor_for(f"Bearer {PADDED}") == "Anna Kowalski"
+    assert api.editor_for("Bearer ben-token-0123456789==") == "Ben Okafor"
+    assert api.editor_for(f"Bearer {PADDED.rstrip('=')}") is None
+
+
+def test_two_editors_with_one_token_are_refused_naming_both() -> None:
+    """The same token for two editors (or one editor twice) is refused, naming the editors and not the token."""
+    shared = "shared-token-0123456789"
+    message = _tokens_problem(f"Anna Kowalski={shared},Ben Okafor={shared}")
+    assert message.startswith("BRIEFBOT_API_TOKENS: Anna Kowalski and Ben Okafor have the same token")
+    assert shared not in message
+    assert "Anna Kowalski is listed twice" in _tokens_problem(f"Anna Kowalski={shared},Anna Kowalski={shared}")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        PADDED,  # the name forgotten: everything before the first '=' would be the token's start
+        "Anna Kowalski=c2VjcmV0",  # too short
+        "Anna Kowalski c2VjcmV0LXRva2VuLWZvci1hbm5h",  # no '='
+        f"={PADDED}",  # no name
+        f"Anna Kowalski={PADDED},c2VjcmV0LXRva2VuLWZvci1iZW4",
+    ],
+)
+def test_no_message_about_api_tokens_shows_any_part_of_a_token(value: str) -> None:
+    """A bad entry is named by its place, and no part of a token (even eight characters of it) is echoed."""
+    message = _tokens_problem(value)
+    assert message.startswith("BRIEFBOT_API_TOKENS: entry ")
+    assert "c2VjcmV0" not in message
