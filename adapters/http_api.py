@@ -136,7 +136,7 @@ def api_routes(newsroom: Newsroom, settings: ApiSettings) -> list[web.RouteDef]:
     async def get_brief(request: web.Request) -> web.Response:
         version = newsroom.show(request.match_info["id"], reader(request))
         etag = f'"{version.number}"'
-        if request.headers.get("If-None-Match") == etag:
+        if _none_match(request, version.number):
             return web.Response(status=304, headers={"ETag": etag})
         return web.json_response(version_to_json(version), headers={"ETag": etag})
 
@@ -235,6 +235,14 @@ def _expected_version(request: web.Request, based_on: int | None) -> int | None:
     if not value.isdigit():
         raise _Refused(400, f'If-Match: expected a version number such as "3", found {header!r}')
     return int(value)
+
+
+def _none_match(request: web.Request, number: int) -> bool:
+    """Whether ``If-None-Match`` names this version: RFC 9110 compares weakly (``W/"3"`` names v3 too), allows a
+    list, and ``*`` matches any current version."""
+    if request.headers.get("If-None-Match", "").strip() == "*":
+        return True
+    return any(tag.value == str(number) for tag in request.if_none_match or ())
 
 
 def _latest_or_none(newsroom: Newsroom, brief_id: str, editor: str) -> Version | None:
