@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -154,7 +155,16 @@ def api_routes(newsroom: Newsroom, settings: ApiSettings) -> list[web.RouteDef]:
             return _error(400, "ask with ?q=QUESTION")
         if len(question) > MAX_QUESTION_CHARS:
             return _error(413, f"a question is at most {MAX_QUESTION_CHARS} characters")
-        return web.json_response(answer_to_json(newsroom.ask(question, reader(request))))
+        view = request.query.get("view", "reporter")
+        if view not in ("reporter", "editor"):
+            return _error(400, f"view: expected reporter (the default) or editor, found {view!r}")
+        asker = reader(request)
+        if view == "editor" and not asker.is_editor:
+            raise _Refused(401, "the editor view needs an editor's token: Authorization: Bearer TOKEN", CHALLENGE)
+        # Answers are a reporter's unless an editor asks otherwise: an answer is quoted and shared, and drafts and
+        # embargoed briefs must never reach reporters through one (chat answers editors as reporters too).
+        asker = replace(asker, is_editor=view == "editor")
+        return web.json_response(answer_to_json(newsroom.ask(question, asker)))
 
     async def put_brief(request: web.Request) -> web.Response:
         editor = settings.editor_for(request.headers.get("Authorization"))

@@ -64,3 +64,35 @@ async def test_if_none_match_gives_304_for_a_matching_tag_a_weak_one_a_list_or_a
     assert response.status_code == status
     assert response.headers["ETag"] == '"1"'
     assert (response.content == b"") == (status == 304)
+
+
+# /api/ask answers as a reporter sees briefs
+
+DRAFT = "sudan-aid-access-talks"
+DRAFT_QUESTION = "humanitarian pauses in Darfur and Kordofan"
+
+
+def _answered(response: httpx.Response) -> str | None:
+    assert response.status_code == 200, response.text
+    brief = response.json()["brief"]
+    return None if brief is None else str(brief["id"])
+
+
+async def test_ask_with_an_editors_token_answers_as_a_reporter_unless_the_editor_view_is_asked_for(
+    client: Client,
+) -> None:
+    """An editor's token alone never brings a draft into an answer; ?view=editor does, for editors only."""
+    editor = {"Authorization": f"Bearer {ANNA}"}
+    async with client() as reader:
+        as_reporter = await reader.get("/api/ask", params={"q": DRAFT_QUESTION}, headers=editor)
+        said_reporter = await reader.get("/api/ask", params={"q": DRAFT_QUESTION, "view": "reporter"}, headers=editor)
+        as_editor = await reader.get("/api/ask", params={"q": DRAFT_QUESTION, "view": "editor"}, headers=editor)
+        anonymous = await reader.get("/api/ask", params={"q": DRAFT_QUESTION, "view": "editor"})
+        unknown = await reader.get("/api/ask", params={"q": DRAFT_QUESTION, "view": "everything"}, headers=editor)
+    assert _answered(as_reporter) != DRAFT
+    assert _answered(said_reporter) == _answered(as_reporter)
+    assert _answered(as_editor) == DRAFT
+    assert anonymous.status_code == 401
+    assert anonymous.json()["error"] == "the editor view needs an editor's token: Authorization: Bearer TOKEN"
+    assert unknown.status_code == 400
+    assert unknown.json()["error"] == "view: expected reporter (the default) or editor, found 'everything'"
