@@ -17,12 +17,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 from dotenv import dotenv_values
 
-from adapters.api_access import ApiSettings
+from adapters.api_access import ApiSettings, Network
 from adapters.discord.settings import DiscordSettings
 from adapters.slack.settings import DEFAULT_API_URL, SlackSettings
 from bot.errors import SettingsError
@@ -135,6 +136,19 @@ def _reads(name: str, text: str) -> bool:
     return text.lower() == "open"
 
 
+def _networks(name: str, text: str) -> tuple[Network, ...]:
+    networks = []
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        try:
+            networks.append(ip_network(entry, strict=False))
+        except ValueError:
+            raise SettingsError(
+                f"{name}: expected proxy addresses or networks such as 10.0.0.5 or 10.0.0.0/8, "
+                f"comma-separated, found {entry!r}"
+            ) from None
+    return tuple(networks)
+
+
 # the table: name, part, default and parser, then the one-line meaning
 
 # fmt: off
@@ -147,7 +161,7 @@ EDITOR = Variable("BRIEFBOT_EDITOR", "core", "your login name", _text,
 ENTITIES = Variable("BRIEFBOT_ENTITIES", "core", "none", _path,
     "a YAML file of more names that mean the same thing, added to the built-in ones")
 RATE_LIMIT = Variable("BRIEFBOT_RATE_LIMIT", "core", f"`{PER_MINUTE}`", _count(PER_MINUTE),
-    "questions one person may ask a minute, in chat and over the API; `0` for no limit")
+    "questions one person (an anonymous API reader: one address) may ask a minute; `0` for no limit")
 PUSH_TOKEN = Variable("BRIEFBOT_TOKEN", "push", "none", _text,
     "your editor's token for `briefbot push --to`")
 SLACK_BOT_TOKEN = Variable("SLACK_BOT_TOKEN", "slack", "none", _text,
@@ -172,12 +186,14 @@ API_TOKENS = Variable("BRIEFBOT_API_TOKENS", "api", "none", _tokens,
     "editors' API tokens: `Anna Kowalski=TOKEN,Ben Okafor=TOKEN2`, each 16 characters or more and each its own")
 API_READS = Variable("BRIEFBOT_API_READS", "api", "`token`", _reads,
     "`open` lets anyone read published briefs and ask over the API")
+TRUSTED_PROXIES = Variable("BRIEFBOT_TRUSTED_PROXIES", "api", "none", _networks,
+    "your reverse proxies' addresses or networks, comma-separated: only their `X-Forwarded-For` is believed")
 
 VARIABLES: tuple[Variable[Any], ...] = (
     STORE, SEED_SAMPLES, EDITOR, ENTITIES, RATE_LIMIT, PUSH_TOKEN,
     SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, SLACK_EDITORS, SLACK_EDITOR_GROUP,
     DISCORD_TOKEN, DISCORD_GUILD_ID, DISCORD_EDITOR_ROLE,
-    API_TOKENS, API_READS,
+    API_TOKENS, API_READS, TRUSTED_PROXIES,
 )
 # fmt: on
 """Every setting, in the order ``.env.example`` and the README list them."""
@@ -303,4 +319,4 @@ def _discord(environ: Mapping[str, str]) -> DiscordSettings | None:
 
 
 def _api(environ: Mapping[str, str]) -> ApiSettings:
-    return ApiSettings(API_TOKENS.read(environ), API_READS.read(environ))
+    return ApiSettings(API_TOKENS.read(environ), API_READS.read(environ), TRUSTED_PROXIES.read(environ))

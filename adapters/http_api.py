@@ -127,7 +127,9 @@ def api_routes(newsroom: Newsroom, settings: ApiSettings) -> list[web.RouteDef]:
         if editor is not None:
             return Asker(editor, is_editor=True)
         if settings.open_reads:
-            return Asker("api:anonymous")
+            # Each reader spends their own allowance of questions, known by their address (never logged).
+            client = settings.client(request.remote, request.headers.getall("X-Forwarded-For", []))
+            return Asker("api:anonymous", limited_as=f"api:{client}")
         raise _Refused(401, "reading needs an editor's token: Authorization: Bearer TOKEN", CHALLENGE)
 
     async def list_briefs(request: web.Request) -> web.Response:

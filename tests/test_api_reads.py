@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from ipaddress import ip_network
 
 import httpx
 import pytest
@@ -23,10 +24,9 @@ KREMLIN = "kremlin-open-to-putin-trump-meeting"
 Client = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
 
-@pytest.fixture
-async def client(newsroom: Newsroom) -> AsyncIterator[Client]:
-    """Opens clients, from a chosen loopback address, to one API server (reads open, Anna an editor)."""
-    settings = ApiSettings({ANNA: "Anna Kowalski"}, open_reads=True)
+@asynccontextmanager
+async def _server(newsroom: Newsroom, settings: ApiSettings) -> AsyncIterator[Client]:
+    """An API server on 127.0.0.1; yields a way to open clients to it from a chosen loopback address."""
     runner = await start_http([], "127.0.0.1", 0, api_routes(newsroom, settings))
     host, port = runner.addresses[0][:2]
 
@@ -36,8 +36,17 @@ async def client(newsroom: Newsroom) -> AsyncIterator[Client]:
         async with httpx.AsyncClient(base_url=f"http://{host}:{port}", transport=transport, timeout=10) as opened:
             yield opened
 
-    yield connect
-    await runner.cleanup()
+    try:
+        yield connect
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def client(newsroom: Newsroom) -> AsyncIterator[Client]:
+    """Opens clients to one API server whose reads are open, with Anna an editor."""
+    async with _server(newsroom, ApiSettings({ANNA: "Anna Kowalski"}, open_reads=True)) as connect:
+        yield connect
 
 
 # conditional GETs (RFC 9110, 13.1.2)
@@ -96,3 +105,69 @@ async def test_ask_with_an_editors_token_answers_as_a_reporter_unless_the_editor
     assert anonymous.json()["error"] == "the editor view needs an editor's token: Authorization: Bearer TOKEN"
     assert unknown.status_code == 400
     assert unknown.json()["error"] == "view: expected reporter (the default) or editor, found 'everything'"
+
+
+# the question limit is per client
+
+
+async def _statuses(reader: httpx.AsyncClient, times: int, **headers: str) -> list[int]:
+    """The statuses of ``times`` questions asked one after another."""
+    return [
+        (await reader.get("/api/ask", params={"q": "fed rates"}, headers=headers)).status_code for _ in range(times)
+    ]
+
+
+async def test_one_anonymous_reader_past_the_limit_does_not_lock_out_another(
+    newsroom: Newsroom, client: Client
+) -> None:
+    """Two readers on different addresses each have their own allowance: one told to slow down, the other answered."""
+    newsroom.limit_questions(2)
+    async with client("127.0.0.2") as busy, client("127.0.0.3") as other:
+        assert await _statuses(busy, 3) == [200, 200, 429]
+        assert await _statuses(other, 1) == [200]
+        refused = await busy.get("/api/ask", params={"q": "fed rates"})
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "5"
+    assert refused.json()["error"].startswith("You're asking faster than I can keep up with")
+
+
+async def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_allowance(newsroom: Newsroom) -> None:
+    """From a trusted proxy, the right-most address in X-Forwarded-For that is not a proxy is the client."""
+    newsroom.limit_questions(2)
+    trusted = ApiSettings(open_reads=True, trusted_proxies=(ip_network("127.0.0.1/32"),))
+    async with _server(newsroom, trusted) as connect, connect("127.0.0.1") as proxy:
+        # a client's own claim (left) is ignored; the proxy appended the address it saw (right)
+        assert await _statuses(proxy, 3, **{"X-Forwarded-For": "10.9.9.9, 198.51.100.1"}) == [200, 200, 429]
+        assert await _statuses(proxy, 1, **{"X-Forwarded-For": "10.9.9.8, 198.51.100.1"}) == [429]
+        assert await _statuses(proxy, 1, **{"X-Forwarded-For": "198.51.100.2"}) == [200]
+        assert await _statuses(proxy, 1) == [200]  # no header: the proxy's own address
+
+
+async def test_an_untrusted_peers_x_forwarded_for_is_ignored(newsroom: Newsroom) -> None:
+    """A reader who is not a trusted proxy cannot dodge the limit by sending a new X-Forwarded-For each time."""
+    newsroom.limit_questions(2)
+    trusted = ApiSettings(open_reads=True, trusted_proxies=(ip_network("127.0.0.1/32"),))
+    async with _server(newsroom, trusted) as connect, connect("127.0.0.2") as sneaky:
+        statuses = [(await _statuses(sneaky, 1, **{"X-Forwarded-For": f"198.51.100.{n}"}))[0] for n in range(1, 4)]
+    assert statuses == [200, 200, 429]
+
+
+async def test_an_anonymous_readers_address_is_never_logged(newsroom: Newsroom, client: Client) -> None:
+    """An unanswered question is logged for the gaps as asked by an anonymous API reader, without an address."""
+    async with client("127.0.0.2") as reader:
+        answered = await reader.get("/api/ask", params={"q": "price of saffron on Mars"})
+    assert answered.json()["status"] == "no_match"
+    assert [logged.asker for logged in newsroom.store.questions()] == ["api:anonymous"]
+
+
+def test_the_client_is_the_right_most_address_no_trusted_proxy_wrote() -> None:
+    """Through two trusted proxies the client is found; IPv6 clients count by /64; junk stops at the last real hop."""
+    settings = ApiSettings(trusted_proxies=(ip_network("10.0.0.0/8"), ip_network("2001:db8:ffff::/48")))
+    assert settings.client("10.0.0.1", ["203.0.113.7, 10.1.1.1"]) == "203.0.113.7"
+    assert settings.client("10.0.0.1", ["1.1.1.1, 203.0.113.7", "10.2.2.2"]) == "203.0.113.7"
+    assert settings.client("10.0.0.1", ["not-an-address, 10.3.3.3"]) == "10.3.3.3"
+    assert settings.client("10.0.0.1", ["[2001:db8:1:2::99]:443"]) == "2001:db8:1:2::/64"
+    assert settings.client("2001:db8:1:2::5") == settings.client("2001:db8:1:2:ffff::1") == "2001:db8:1:2::/64"
+    assert settings.client("::ffff:203.0.113.7") == "203.0.113.7"
+    assert settings.client("203.0.113.8", ["10.0.0.1"]) == "203.0.113.8"
+    assert settings.client(None) == "unknown"

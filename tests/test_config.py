@@ -235,3 +235,12 @@ def test_no_message_about_api_tokens_shows_any_part_of_a_token(value: str) -> No
     message = _tokens_problem(value)
     assert message.startswith("BRIEFBOT_API_TOKENS: entry ")
     assert "c2VjcmV0" not in message
+
+
+def test_trusted_proxies_are_addresses_or_networks() -> None:
+    """BRIEFBOT_TRUSTED_PROXIES takes addresses and networks, comma-separated; anything else is refused by name."""
+    api = load_config({"BRIEFBOT_TRUSTED_PROXIES": "10.0.0.5, 172.16.0.0/12,2001:db8::/32"}).api
+    assert [str(network) for network in api.trusted_proxies] == ["10.0.0.5/32", "172.16.0.0/12", "2001:db8::/32"]
+    assert load_config({}).api.trusted_proxies == ()
+    with pytest.raises(SettingsError, match="BRIEFBOT_TRUSTED_PROXIES: expected proxy addresses or networks"):
+        load_config({"BRIEFBOT_TRUSTED_PROXIES": "10.0.0.5, my-proxy"}).check("api")
