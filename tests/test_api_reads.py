@@ -6,13 +6,19 @@ A real server on 127.0.0.1 driven by httpx; clients on other loopback addresses
 
 from __future__ import annotations
 
+import io
+import re
+import tokenize
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from ipaddress import ip_network
+from pathlib import Path
 
 import httpx
 import pytest
+from conftest import REPO
 
+from adapters import http_api
 from adapters.api_access import ApiSettings
 from adapters.http_api import api_routes
 from adapters.serve import start_http
@@ -171,3 +177,17 @@ def test_the_client_is_the_right_most_address_no_trusted_proxy_wrote() -> None:
     assert settings.client("::ffff:203.0.113.7") == "203.0.113.7"
     assert settings.client("203.0.113.8", ["10.0.0.1"]) == "203.0.113.8"
     assert settings.client(None) == "unknown"
+
+
+# the documentation
+
+
+def test_every_status_the_api_answers_is_in_the_readmes_api_section() -> None:
+    """Each status code written in adapters/http_api.py (every integer from 100 to 599 there is one) is documented."""
+    source = Path(http_api.__file__).read_text(encoding="utf-8")
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    statuses = {token.string for token in tokens if token.type == tokenize.NUMBER and 100 <= int(token.string) < 600}
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("- **The HTTP API**", 1)[1].split("\n- **", 1)[0]
+    assert {"304", "400", "429"} <= statuses
+    assert sorted(status for status in statuses if not re.search(rf"\b{status}\b", section)) == []
