@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -244,3 +246,11 @@ def test_trusted_proxies_are_addresses_or_networks() -> None:
     assert load_config({}).api.trusted_proxies == ()
     with pytest.raises(SettingsError, match="BRIEFBOT_TRUSTED_PROXIES: expected proxy addresses or networks"):
         load_config({"BRIEFBOT_TRUSTED_PROXIES": "10.0.0.5, my-proxy"}).check("api")
+
+
+def test_reading_the_configuration_loads_no_platform_library() -> None:
+    """Every command reads the configuration, so it must not load slack-bolt, discord.py, aiohttp or httpx."""
+    code = "import sys, adapters.config; print(sorted({m.split('.')[0] for m in sys.modules} & set(sys.argv[1:])))"
+    platforms = ["slack_bolt", "slack_sdk", "discord", "aiohttp", "httpx"]
+    loaded = subprocess.run([sys.executable, "-c", code, *platforms], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
