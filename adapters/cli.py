@@ -1,7 +1,8 @@
 """The ``briefbot`` command: import, ask, list, show, history, gaps and chat, from a terminal.
 
-Settings are read here, once, from the environment and ``.env``; every core
-error is caught in one place and printed as a clear message with exit status 1.
+Settings are read here, once, from the environment and ``.env`` (``adapters.config``),
+and each command is given its part; every core error is caught in one place and
+printed as a clear message with exit status 1.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import functools
 import getpass
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,22 +18,20 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import click
-from dotenv import dotenv_values
 
+from adapters.config import Config, load_config, read_environ
 from adapters.console import render_answer, render_version, run_chat
 from bot import wording
 from bot.answers import answer_to_json
 from bot.briefs import BRIEF_SUFFIXES, brief_to_markdown, load_brief_files
 from bot.errors import BriefbotError, ImportRejected
 from bot.newsroom import Asker, Newsroom, open_newsroom
-from bot.settings import Settings
 
 __all__ = ["main"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 PLATFORMS = ("slack", "discord")
-PLATFORM_TOKENS = {"slack": "SLACK_BOT_TOKEN", "discord": "DISCORD_TOKEN"}
 
 
 def _reports_errors(command: F) -> F:
@@ -55,11 +53,11 @@ def _reports_errors(command: F) -> F:
 
 
 class _Context:
-    """What every subcommand needs: the settings, and the newsroom opened on first use."""
+    """What every subcommand needs: the configuration, and the newsroom opened on first use."""
 
-    def __init__(self, settings: Settings, editor: str, environ: dict[str, str]) -> None:
-        self.settings = settings
-        self.environ = environ
+    def __init__(self, config: Config, editor: str) -> None:
+        self.config = config
+        self.settings = config.core
         self.editor = editor
         self._newsroom: Newsroom | None = None
 
@@ -88,9 +86,8 @@ pass_context = click.make_pass_decorator(_Context)
 @_reports_errors
 def cli(ctx: click.Context, store: Path | None, editor: str | None) -> None:
     """briefbot: the newsroom's curated briefs, answered in chat and at the terminal."""
-    environ = {**{k: v for k, v in dotenv_values(".env").items() if v is not None}, **os.environ}
-    settings = Settings.from_environ(environ, store=store)
-    ctx.obj = _Context(settings, editor or settings.editor or getpass.getuser(), environ)
+    config = load_config(read_environ(), store=store)
+    ctx.obj = _Context(config, editor or config.core.editor or getpass.getuser())
 
 
 @cli.command("import")
@@ -232,7 +229,7 @@ def push(context: _Context, paths: tuple[Path, ...], url: str | None, token: str
     if url is None:
         target: Target = LocalTarget(context.newsroom, context.editor)
     else:
-        token = token or context.environ.get("BRIEFBOT_TOKEN")
+        token = token or context.config.push_token
         if not token:
             raise click.UsageError("--to needs your editor's token: --token TOKEN or BRIEFBOT_TOKEN")
         target = RemoteTarget(url, token)
@@ -266,20 +263,21 @@ def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int, 
     # The platform libraries load only here, so the other commands start fast.
     import asyncio
 
-    from adapters.discord.bot import DiscordSettings, DiscordSurface
-    from adapters.http_api import ApiSettings, api_routes
+    from adapters.discord.bot import DiscordSurface
+    from adapters.http_api import api_routes
     from adapters.serve import Surface, serve
-    from adapters.slack.app import SlackSettings, SlackSurface
+    from adapters.slack.app import SlackSurface
 
-    environ = context.environ
-    api = ApiSettings.from_environ(environ)
-    chosen = platforms or tuple(p for p in PLATFORMS if environ.get(PLATFORM_TOKENS[p]))
+    config = context.config
+    chosen = platforms or config.platforms
+    config.check("api", *chosen)
+    api = config.api
     if not chosen and not api.tokens and not api.open_reads and folder is None:
         raise click.UsageError(
             f"nothing to serve: name a platform ({', '.join(PLATFORMS)}) or set its token, or set BRIEFBOT_API_TOKENS"
         )
-    slack = SlackSettings.from_environ(environ) if "slack" in chosen else None
-    discord = DiscordSettings.from_environ(environ) if "discord" in chosen else None
+    slack = config.slack if "slack" in chosen else None
+    discord = config.discord if "discord" in chosen else None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     newsroom = context.newsroom
     newsroom.limit_questions(context.settings.rate_limit)

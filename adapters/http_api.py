@@ -10,22 +10,21 @@ is JSON with one clear message; bad briefs get the command line's messages.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
 
+from adapters.api_access import ApiSettings
 from bot.answers import answer_to_json
 from bot.briefs import brief_from_mapping, parse_brief
 from bot.errors import (
     BriefbotError,
     BriefError,
     RateLimited,
-    SettingsError,
     StoreUnwritable,
     UnknownBrief,
     VersionConflict,
@@ -39,46 +38,8 @@ __all__ = ["API_CHANNEL", "ApiSettings", "api_routes", "error_middleware", "vers
 log = logging.getLogger("briefbot.api")
 
 API_CHANNEL = "api"
-TOKENS_VARIABLE = "BRIEFBOT_API_TOKENS"
-READS_VARIABLE = "BRIEFBOT_API_READS"
 MAX_QUESTION_CHARS = 2000
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
-
-
-@dataclass(frozen=True)
-class ApiSettings:
-    """Who may use the API: editors' tokens (token to name), and whether reads need a token."""
-
-    tokens: Mapping[str, str] = field(default_factory=dict)
-    open_reads: bool = False
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> ApiSettings:
-        """``BRIEFBOT_API_TOKENS`` as ``Name=token,Other Name=token2``; ``BRIEFBOT_API_READS`` ``open`` or ``token``."""
-        tokens: dict[str, str] = {}
-        for entry in filter(None, (part.strip() for part in environ.get(TOKENS_VARIABLE, "").split(","))):
-            name, separator, token = (text.strip() for text in entry.rpartition("="))
-            if not separator or not name or len(token) < 16:
-                raise SettingsError(
-                    f"{TOKENS_VARIABLE}: expected Name=token pairs separated by commas, each token at least "
-                    f"16 characters; found an entry for {name or '(no name)'!r} that is not"
-                )
-            tokens[token] = name
-        reads = environ.get(READS_VARIABLE, "token").strip().lower() or "token"
-        if reads not in ("open", "token"):
-            raise SettingsError(f"{READS_VARIABLE}: expected open or token, found {reads!r}")
-        return cls(tokens, open_reads=reads == "open")
-
-    def editor_for(self, authorization: str | None) -> str | None:
-        """The editor a ``Bearer`` token belongs to, compared in constant time against every token, or None."""
-        scheme, _, offered = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not offered.strip():
-            return None
-        found = None
-        for token, name in self.tokens.items():
-            if hmac.compare_digest(token.encode(), offered.strip().encode()):
-                found = name
-        return found
 
 
 def version_to_json(version: Version, *, with_brief: bool = True) -> dict[str, Any]:
@@ -169,7 +130,9 @@ def api_routes(newsroom: Newsroom, settings: ApiSettings) -> list[web.RouteDef]:
         if editor is not None:
             return Asker(editor, is_editor=True)
         if settings.open_reads:
-            return Asker("api:anonymous")
+            # Each reader spends their own allowance of questions, known by their address (never logged).
+            client = settings.client(request.remote, request.headers.getall("X-Forwarded-For", []))
+            return Asker("api:anonymous", limited_as=f"api:{client}")
         raise _Refused(401, "reading needs an editor's token: Authorization: Bearer TOKEN", CHALLENGE)
 
     async def list_briefs(request: web.Request) -> web.Response:
@@ -179,7 +142,7 @@ def api_routes(newsroom: Newsroom, settings: ApiSettings) -> list[web.RouteDef]:
     async def get_brief(request: web.Request) -> web.Response:
         version = newsroom.show(request.match_info["id"], reader(request))
         etag = f'"{version.number}"'
-        if request.headers.get("If-None-Match") == etag:
+        if _none_match(request, version.number):
             return web.Response(status=304, headers={"ETag": etag})
         return web.json_response(version_to_json(version), headers={"ETag": etag})
 
@@ -197,7 +160,16 @@ def api_routes(newsroom: Newsroom, settings: ApiSettings) -> list[web.RouteDef]:
             return _error(400, "ask with ?q=QUESTION")
         if len(question) > MAX_QUESTION_CHARS:
             return _error(413, f"a question is at most {MAX_QUESTION_CHARS} characters")
-        return web.json_response(answer_to_json(newsroom.ask(question, reader(request))))
+        view = request.query.get("view", "reporter")
+        if view not in ("reporter", "editor"):
+            return _error(400, f"view: expected reporter (the default) or editor, found {view!r}")
+        asker = reader(request)
+        if view == "editor" and not asker.is_editor:
+            raise _Refused(401, "the editor view needs an editor's token: Authorization: Bearer TOKEN", CHALLENGE)
+        # Answers are a reporter's unless an editor asks otherwise: an answer is quoted and shared, and drafts and
+        # embargoed briefs must never reach reporters through one (chat answers editors as reporters too).
+        asker = replace(asker, is_editor=view == "editor")
+        return web.json_response(answer_to_json(newsroom.ask(question, asker)))
 
     async def put_brief(request: web.Request) -> web.Response:
         editor = settings.editor_for(request.headers.get("Authorization"))
@@ -285,6 +257,14 @@ def _expected_version(request: web.Request, based_on: int | None) -> int | None:
     if not value.isdigit():
         raise _Refused(400, f'If-Match: expected a version number such as "3", found {header!r}')
     return int(value)
+
+
+def _none_match(request: web.Request, number: int) -> bool:
+    """Whether ``If-None-Match`` names this version: RFC 9110 compares weakly (``W/"3"`` names v3 too), allows a
+    list, and ``*`` matches any current version."""
+    if request.headers.get("If-None-Match", "").strip() == "*":
+        return True
+    return any(tag.value == str(number) for tag in request.if_none_match or ())
 
 
 def _latest_or_none(newsroom: Newsroom, brief_id: str, editor: str) -> Version | None:

@@ -53,6 +53,9 @@ class Asker:
 
     name: str
     is_editor: bool = False
+    limited_as: str | None = None
+    """Whose allowance of questions this asker spends, when not their name's: an anonymous API reader's
+    client address, so one reader's questions never lock out the others. It is never logged."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,7 @@ class Newsroom:
 
     def ask(self, question: str, asker: Asker) -> Answer:
         """Answer a question with the best brief the asker may see, choices, or an honest no."""
-        if self._limiter is not None and not self._limiter.allow(asker.name):
+        if self._limiter is not None and not self._limiter.allow(asker.limited_as or asker.name):
             raise RateLimited(self._limiter.per_minute)
         now = self._clock()
         with self._lock:

@@ -55,7 +55,6 @@ from adapters.discord.editing import (
 from adapters.serve import Announcer
 from bot import wording
 from bot.briefs import Status, parse_brief
-from bot.errors import SettingsError
 from bot.newsroom import Newsroom
 from bot.store import TinyStore
 
@@ -580,19 +579,6 @@ async def test_a_following_channel_that_no_longer_exists_is_logged_and_the_other
 
 
 # settings
-
-
-def test_settings_take_a_numeric_editor_role_and_refuse_anything_else() -> None:
-    """DISCORD_EDITOR_ROLE must be a role id (a number); unset, nobody on Discord is an editor."""
-    token = {"DISCORD_TOKEN": "t0ken"}
-    for bad in ("editors", "@editors", "12a", "-5", "１２３"):
-        with pytest.raises(SettingsError, match="DISCORD_EDITOR_ROLE: expected a role id"):
-            DiscordSettings.from_environ(token | {"DISCORD_EDITOR_ROLE": bad})
-    assert (
-        DiscordSettings.from_environ(token | {"DISCORD_EDITOR_ROLE": f" {EDITOR_ROLE_ID} "}).editor_role
-        == EDITOR_ROLE_ID
-    )
-    assert DiscordSettings.from_environ(token).editor_role is None
 
 
 async def test_without_an_editor_role_configured_nobody_on_discord_is_an_editor(

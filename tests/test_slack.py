@@ -21,12 +21,11 @@ from fake_slack import (
 from slack_harness import Served
 from slack_sdk.models.blocks import Block
 
-from adapters.slack.app import COMMAND, EDIT_COMMAND, EVENTS_PATH, SlackSettings, plain_question
+from adapters.slack.app import COMMAND, EDIT_COMMAND, EVENTS_PATH, plain_question
 from adapters.slack.render import ACTION_FULL, ACTION_SHARE, ACTION_SHOW, MAX_BLOCKS, answer_message, escape
 from bot import wording
 from bot.answers import Outcome
 from bot.briefs import Brief, Source
-from bot.errors import SettingsError
 from bot.newsroom import Newsroom
 
 KREMLIN = "kremlin-open-to-putin-trump-meeting"
@@ -353,23 +352,6 @@ def test_a_long_brief_is_cut_within_slack_limits_with_a_way_to_see_more(newsroom
 
 
 # settings and parsing
-
-
-def test_slack_settings_need_a_token_and_a_way_to_verify_requests() -> None:
-    """Serving Slack without a bot token, or over HTTP without a signing secret, is refused with what to set."""
-    with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN"):
-        SlackSettings.from_environ({})
-    with pytest.raises(SettingsError, match="SLACK_SIGNING_SECRET"):
-        SlackSettings.from_environ({"SLACK_BOT_TOKEN": "xoxb-1"})
-    with pytest.raises(SettingsError, match="SLACK_API_URL"):
-        SlackSettings.from_environ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "x"})
-    socket = SlackSettings.from_environ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"})
-    assert socket.socket_mode
-    http = SlackSettings.from_environ(
-        {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "http://127.0.0.1:9/api"}
-    )
-    assert not http.socket_mode
-    assert http.api_url == "http://127.0.0.1:9/api/"
 
 
 @pytest.mark.parametrize(

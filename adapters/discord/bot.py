@@ -26,7 +26,6 @@ import io
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import discord
@@ -50,19 +49,17 @@ from adapters.discord.render import (
     render_notice,
     render_reply,
 )
+from adapters.discord.settings import DiscordSettings
 from adapters.recent import RecentIds
 from bot import wording
 from bot.briefs import MAX_ID_LENGTH, Status
 from bot.chat import pick, respond
-from bot.errors import BriefbotError, SettingsError
+from bot.errors import BriefbotError
 from bot.newsroom import Asker, Newsroom
 
 __all__ = [
-    "EDITOR_ROLE_VARIABLE",
     "EDIT_COMMAND_NAME",
-    "GUILD_VARIABLE",
     "NO_MENTIONS",
-    "TOKEN_VARIABLE",
     "BriefbotClient",
     "DiscordSettings",
     "DiscordSurface",
@@ -70,10 +67,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("briefbot.discord")
-
-TOKEN_VARIABLE = "DISCORD_TOKEN"
-GUILD_VARIABLE = "DISCORD_GUILD_ID"
-EDITOR_ROLE_VARIABLE = "DISCORD_EDITOR_ROLE"
 
 NO_MENTIONS = discord.AllowedMentions.none()
 """Nothing in a brief or a question may ping anyone: no @everyone, @here, user or role."""
@@ -95,33 +88,6 @@ EDIT_COMMAND_DESCRIPTION = "Editors: edit a brief in a form and push it as a new
 EDIT_ID_DESCRIPTION = "The brief's id; type words of its title to find it"
 UNPUBLISHED_MARK = " ({status})"
 """After a title in an editor's autocomplete: marks a draft or an embargoed brief."""
-
-
-@dataclass(frozen=True)
-class DiscordSettings:
-    """How to reach Discord: the bot token, and optionally one guild to register ``/brief`` in at once."""
-
-    token: str = field(repr=False)
-    guild_id: int | None = None
-    editor_role: int | None = None
-    """Members with this role (its id) are editors."""
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> DiscordSettings:
-        """Settings from ``DISCORD_TOKEN`` (required), ``DISCORD_GUILD_ID`` and ``DISCORD_EDITOR_ROLE`` (optional)."""
-        token = environ.get(TOKEN_VARIABLE, "").strip()
-        if not token:
-            raise SettingsError(
-                f"{TOKEN_VARIABLE}: expected the bot token from the Discord developer portal "
-                "(your application, Bot, Reset Token), found nothing"
-            )
-        guild = environ.get(GUILD_VARIABLE, "").strip()
-        if guild and not (guild.isascii() and guild.isdigit()):
-            raise SettingsError(f"{GUILD_VARIABLE}: expected a server (guild) id, a number, found {guild!r}")
-        role = environ.get(EDITOR_ROLE_VARIABLE, "").strip()
-        if role and not (role.isascii() and role.isdigit()):
-            raise SettingsError(f"{EDITOR_ROLE_VARIABLE}: expected a role id, a number, found {role!r}")
-        return cls(token=token, guild_id=int(guild) if guild else None, editor_role=int(role) if role else None)
 
 
 class BriefbotClient(discord.Client):

@@ -13,8 +13,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from aiohttp import web
@@ -48,9 +47,10 @@ from adapters.slack.render import (
     parse_button_value,
     reply_message,
 )
+from adapters.slack.settings import DEFAULT_API_URL, HTTP_TIMEOUT, SlackSettings
 from bot import wording
 from bot.chat import pick, respond
-from bot.errors import BriefbotError, SettingsError
+from bot.errors import BriefbotError
 from bot.newsroom import Asker, Newsroom
 
 __all__ = [
@@ -66,16 +66,11 @@ __all__ = [
 
 log = logging.getLogger("briefbot.slack")
 
-DEFAULT_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
 COMMAND = "/brief"
 EDIT_COMMAND = "/brief-edit"
 GROUP_CACHE_SECONDS = 300.0
 """How long the editors' user group membership is trusted before it is fetched again."""
-
-HTTP_TIMEOUT = 5
-"""Seconds before a Web API or response URL call is abandoned. A call that timed out is not retried:
-Slack may have posted it already, and a reply or an update posted twice is worse than one logged as lost."""
 
 MAX_RETRIES = 3
 """Retries for one call on a rate limit (after Retry-After), a 5xx answer, or a connection error or timeout."""
@@ -85,46 +80,6 @@ TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 SEEN_EVENTS = 10_000
 KEEP_SECONDS = 3600.0
 """Slack retries an event for about five minutes; ids are remembered for an hour, at most this many."""
-
-
-@dataclass(frozen=True)
-class SlackSettings:
-    """How to reach Slack: tokens, the signing secret, and the Web API's address."""
-
-    bot_token: str
-    signing_secret: str | None = None
-    app_token: str | None = None
-    api_url: str = DEFAULT_API_URL
-    editors: frozenset[str] = frozenset()
-    """Slack user ids of the editors."""
-    editor_group: str | None = None
-    """A Slack user group whose members are editors too."""
-    timeout: int = HTTP_TIMEOUT
-
-    @property
-    def socket_mode(self) -> bool:
-        """Whether to connect over Socket Mode (an app token is set) instead of taking HTTP requests."""
-        return self.app_token is not None
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> SlackSettings:
-        """Settings from ``SLACK_BOT_TOKEN``, ``SLACK_SIGNING_SECRET``, ``SLACK_APP_TOKEN`` and ``SLACK_API_URL``."""
-        bot_token = environ.get("SLACK_BOT_TOKEN", "").strip()
-        if not bot_token:
-            raise SettingsError("SLACK_BOT_TOKEN: the bot's token (xoxb-...) is needed to serve Slack")
-        app_token = environ.get("SLACK_APP_TOKEN", "").strip() or None
-        secret = environ.get("SLACK_SIGNING_SECRET", "").strip() or None
-        if app_token is None and secret is None:
-            raise SettingsError(
-                "SLACK_SIGNING_SECRET: needed to verify Slack's HTTP requests (or set SLACK_APP_TOKEN for Socket Mode)"
-            )
-        api_url = environ.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
-        if not api_url.startswith(("https://", "http://")):
-            raise SettingsError(f"SLACK_API_URL: expected an http(s) URL, found {api_url!r}")
-        editors = frozenset(filter(None, (part.strip() for part in environ.get("SLACK_EDITORS", "").split(","))))
-        group = environ.get("SLACK_EDITOR_GROUP", "").strip() or None
-        # The Web API client joins method names onto the base URL, which must end in a slash.
-        return cls(bot_token, secret, app_token, api_url.rstrip("/") + "/", editors, group)
 
 
 class _GatewayErrorRetryHandler(AsyncServerErrorRetryHandler):
