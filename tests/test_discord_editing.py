@@ -52,6 +52,7 @@ from adapters.discord.editing import (
     edit_custom_id,
     parse_edit_custom_id,
 )
+from adapters.discord.render import inert
 from adapters.serve import Announcer
 from bot import wording
 from bot.briefs import Status, parse_brief
@@ -64,6 +65,8 @@ FOLLOWS = f"discord:{CHANNEL_ID}"
 GONE_CHANNEL = 700000000000000099
 """A channel id Discord no longer knows (deleted since it followed a brief)."""
 KREMLIN_DESK = "World desk"
+EDITORS_ONLY = inert(wording.EDITORS_ONLY)
+"""The refusal as Discord is sent it: a notice is inert, so its backticks show as typed."""
 
 
 @pytest.fixture
@@ -293,7 +296,7 @@ async def test_reporters_cannot_open_the_modal_or_forge_a_submission(bot: Bot) -
         modal_submit(edit_custom_id(KREMLIN, 1), {"title": "Forged", "summary": "Forged."}, in_guild=False),
     ):
         response = await respond(bot, payload)
-        assert response.data["content"] == wording.EDITORS_ONLY
+        assert response.data["content"] == EDITORS_ONLY
         assert is_ephemeral(response)
 
     assert bot.fake.modals() == []
@@ -448,7 +451,7 @@ async def test_a_reporter_cannot_revert_but_a_member_with_the_editors_role_can(b
     first = bot.newsroom.show(KREMLIN, REPORTER).brief
     bot.newsroom.push(replace(first, summary="A mistaken edit."), editor="Ben Okafor", channel="api")
 
-    assert await say(bot, how, f"revert {KREMLIN} 1") == wording.EDITORS_ONLY
+    assert await say(bot, how, f"revert {KREMLIN} 1") == EDITORS_ONLY
     assert bot.newsroom.show(KREMLIN, REPORTER).number == 2
     reply = await say(bot, how, f"revert {KREMLIN} v1", editor=True)
 
@@ -604,6 +607,6 @@ async def test_without_an_editor_role_configured_nobody_on_discord_is_an_editor(
         response = await respond(bot, edit_command(KREMLIN, roles=EDITOR_ROLES))
         reverted = await say(bot, "command", f"revert {KREMLIN} 1", editor=True)
 
-    assert response.data["content"] == wording.EDITORS_ONLY
-    assert reverted == wording.EDITORS_ONLY
+    assert response.data["content"] == EDITORS_ONLY
+    assert reverted == EDITORS_ONLY
     assert fake.modals() == []

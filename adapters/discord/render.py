@@ -9,6 +9,11 @@ them (discord.py checks none), so every piece is cut here with
 ``bot.wording.clip``; when the embed cannot carry the whole brief, a "Full
 brief" button sends it across as many messages as it needs.
 
+Every text from a brief or a question goes through ``inert``: Discord shows
+it as typed, with no masked link, spoiler, timestamp, mention, emoji,
+heading, quote or emphasis of its own; the only links are the brief's
+sources, built here. Footers and button labels are plain text to Discord.
+
 Buttons carry static custom ids (``brief:show:<id>``, ``brief:share:<id>``,
 ``brief:full:<id>``) so a click is understood from its id alone, also after a
 restart.
@@ -50,6 +55,7 @@ __all__ = [
     "DiscordButton",
     "DiscordReply",
     "custom_id",
+    "inert",
     "parse_custom_id",
     "render_answer",
     "render_full_brief",
@@ -93,7 +99,16 @@ CUSTOM_ID_PREFIX = "brief"
 _CUSTOM_ID = re.compile(rf"{CUSTOM_ID_PREFIX}:(?P<action>show|share|full):(?P<brief_id>.{{1,{MAX_ID_LENGTH}}})")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.+?)\s*$")
-_BRACKET = re.compile(r"([\[\]])")
+_MARKUP = re.compile(r"[\\*_~|`<>\[\]]|:(?=//)")
+"""Characters that open or close Discord markup anywhere in a line, backslashed by ``inert``:
+
+emphasis, underline, strikethrough, spoilers (``||``), code, ``<...>`` (mentions,
+channels, roles, timestamps, custom emoji, command mentions, angle-bracket
+links), brackets (masked links), the backslash itself, and the colon of
+``scheme://`` (a bare address would become a link).
+"""
+_LINE_START = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<mark>[#+-])|(?P<number>\d+)(?=[.)]))", re.MULTILINE)
+"""What Discord formats at the start of a line: headings, ``-#`` subtext, lists (``>`` is in ``_MARKUP``)."""
 _NOT_IN_URL = str.maketrans({"(": "%28", ")": "%29", " ": "%20", "<": "%3C", ">": "%3E"})
 
 
@@ -165,8 +180,12 @@ def render_help() -> DiscordReply:
 
 
 def render_notice(text: str) -> DiscordReply:
-    """A one-line message: a prompt, an error fit for a person, or the apology."""
-    return DiscordReply(content=wording.clip(text, CONTENT_LIMIT))
+    """A one-line message: a prompt, an error fit for a person, or the apology.
+
+    Notices quote briefs (titles, key points, names), so the whole text is made
+    inert; the wording's few backticks show as typed.
+    """
+    return DiscordReply(content=_clip(inert(text), CONTENT_LIMIT))
 
 
 def render_answer(answer: Answer, *, shareable: bool = False, shared_by: str | None = None) -> DiscordReply:
@@ -201,16 +220,19 @@ def render_full_brief(answer: Answer) -> list[DiscordReply]:
     assert answer.brief is not None
     assert answer.freshness is not None
     brief = answer.brief
+    title = _title(brief.title)
     lines: list[str] = []
+    if len(title) > TITLE_LIMIT:  # the embed title is cut: the page carries it whole
+        lines += [f"**{title}**", ""]
     warning = wording.stale_warning(answer)
     if warning:
-        lines += [warning, ""]
-    lines += [f"**{BOTTOM_LINE}** {brief.summary}", ""]
-    lines += [f"**{heading[1]}**" if (heading := _HEADING.match(line)) else line for line in brief.body.splitlines()]
+        lines += [inert(warning), ""]
+    lines += [f"**{BOTTOM_LINE}** {inert(brief.summary)}", ""]
+    lines += [_body_line(line) for line in brief.body.splitlines()]
     if brief.sources:
         lines += ["", f"**{SOURCES}**"] + [f"- {_source_link(source)}" for source in brief.sources]
     embeds = [discord.Embed(description=text) for text in _pages(lines, PAGE_TEXT_LIMIT)]
-    embeds[0].title = wording.clip(brief.title, TITLE_LIMIT)
+    embeds[0].title = _clip(title, TITLE_LIMIT)
     embeds[-1].set_footer(text=wording.clip(wording.freshness_line(answer.freshness, answer.asked_at), FOOTER_LIMIT))
     replies: list[DiscordReply] = []
     batch: list[discord.Embed] = []
@@ -228,10 +250,11 @@ def _answer_embed(answer: Answer) -> tuple[discord.Embed, bool]:
     assert answer.brief is not None
     assert answer.freshness is not None
     brief = answer.brief
-    complete = len(brief.title) <= TITLE_LIMIT and not _has_more_than_key_points(brief)
+    title = _title(brief.title)
+    complete = len(title) <= TITLE_LIMIT and not _has_more_than_key_points(brief)
     stale = answer.freshness.stale
     embed = discord.Embed(
-        title=wording.clip(brief.title, TITLE_LIMIT),
+        title=_clip(title, TITLE_LIMIT),
         colour=discord.Colour.orange() if stale else discord.Colour.blurple(),
     )
     footer = wording.freshness_line(answer.freshness, answer.asked_at)
@@ -243,9 +266,9 @@ def _answer_embed(answer: Answer) -> tuple[discord.Embed, bool]:
     if answer.alternatives:
         value, _ = _fill(_title_list(answer.alternatives, numbered=False), FIELD_VALUE_LIMIT)
         embed.add_field(name=wording.ALTERNATIVES.rstrip(":"), value=value, inline=False)
-    blocks = [wording.stale_warning(answer) or "", brief.summary]
+    blocks = [inert(wording.stale_warning(answer) or ""), inert(brief.summary)]
     if brief.key_points:
-        blocks += [f"**{KEY_POINTS}**\n" + "\n".join(f"- {point}" for point in brief.key_points)]
+        blocks += [f"**{KEY_POINTS}**\n" + "\n".join(f"- {inert(point)}" for point in brief.key_points)]
     # The description gets whatever room the rest of the embed leaves under the 6,000 total.
     room = min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(embed))
     embed.description, whole = _fill([block for block in blocks if block], room, separator="\n\n")
@@ -263,7 +286,7 @@ def _fill(blocks: Sequence[str], limit: int, *, separator: str = "\n") -> tuple[
         room = limit - len(text) - (len(separator) if text else 0)
         # A sliver of a block reads as noise; below a few words, stop at the last whole block.
         if room >= 40 or not text:
-            text = f"{text}{separator}{wording.clip(block, room)}" if text else wording.clip(block, room)
+            text = f"{text}{separator}{_clip(block, room)}" if text else _clip(block, room)
         return text, False
     return text, True
 
@@ -273,7 +296,9 @@ def _pages(lines: Iterable[str], limit: int) -> list[str]:
     pages: list[str] = []
     page = ""
     for line in lines:
-        for piece in _split_long(line, limit):
+        # A piece split off a line starts a line of its own, so it is escaped as one (one character more).
+        pieces = _split_long(line, limit - 1)
+        for piece in pieces[:1] + [_LINE_START.sub(_escape_line_start, piece) for piece in pieces[1:]]:
             if page and len(page) + 1 + len(piece) > limit:
                 pages.append(page)
                 page = piece
@@ -285,15 +310,32 @@ def _pages(lines: Iterable[str], limit: int) -> list[str]:
 
 
 def _split_long(line: str, limit: int) -> list[str]:
+    """The line in pieces of at most ``limit``, cut at a space where one is near, never inside an escape."""
     pieces: list[str] = []
     while len(line) > limit:
         cut = line.rfind(" ", 0, limit)
         if cut < limit * 0.6:
             cut = limit
+            while cut > 1 and (cut - len(line[:cut].rstrip("\\"))) % 2:
+                cut -= 1
         pieces.append(line[:cut].rstrip())
         line = line[cut:].lstrip()
     pieces.append(line)
     return pieces
+
+
+def _body_line(line: str) -> str:
+    """One line of a brief's Markdown body as Discord shows it: headings in bold, bullets as bullets, all inert."""
+    if heading := _HEADING.match(line):
+        return f"**{inert(heading[1])}**" if heading[1] else ""
+    if bullet := _BULLET.match(line):
+        return f"- {inert(bullet[1])}"
+    return inert(line)
+
+
+def _title(title: str) -> str:
+    """A brief's title for an embed title: one line, inert, not yet cut."""
+    return inert(" ".join(title.split()))
 
 
 def _has_more_than_key_points(brief: Brief) -> bool:
@@ -310,18 +352,11 @@ def _has_more_than_key_points(brief: Brief) -> bool:
 
 def _source_link(source: Source) -> str:
     """A source as a Markdown link; only the brief's own http(s) URLs become links."""
-    title = _link_text(source.title)
+    title = _plain(source.title, LISTED_TITLE_LIMIT)
     parts = urlsplit(source.url)
     if parts.scheme in ("http", "https") and parts.netloc:
         return f"[{title}]({source.url.translate(_NOT_IN_URL)})"
     return title
-
-
-def _link_text(text: str) -> str:
-    # escape_markdown leaves lone brackets alone, and a "]" would end the link text early: escape them
-    # separately, as escaping its output again would turn its own backslashes into literal ones.
-    pieces = _BRACKET.split(wording.clip(" ".join(text.split()), LISTED_TITLE_LIMIT))
-    return "".join("\\" + p if p in ("[", "]") else discord.utils.escape_markdown(p) for p in pieces)
 
 
 def _title_list(choices: Sequence[Choice], *, numbered: bool = True) -> list[str]:
@@ -345,13 +380,37 @@ def _echo(query: str) -> str:
 
 
 def _plain(text: str, limit: int) -> str:
-    """Text shown as typed: one line, cut to ``limit``, Markdown and mentions escaped.
+    """Text shown as typed on one line: cut to ``limit`` characters as typed, then made ``inert``."""
+    return inert(wording.clip(" ".join(text.split()), limit))
 
-    Allowed mentions are off on every send; escaping is a second layer, so a
-    ``@everyone`` in a question or a name is shown, never acted on.
+
+def inert(text: str) -> str:
+    """Text Discord shows as typed: every character that could start markup is backslashed, and no mention can form.
+
+    Discord shows a backslashed punctuation mark as the mark itself, so the
+    text reads the same; it just cannot format, link, hide or ping. Allowed
+    mentions are off on every send; ``escape_mentions`` is a second layer, so
+    an ``@everyone`` in a brief or a name is shown, never acted on.
     """
-    clipped = wording.clip(" ".join(text.split()), limit)
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(clipped))
+    escaped = _MARKUP.sub(lambda mark: "\\" + mark[0], text)
+    escaped = _LINE_START.sub(_escape_line_start, escaped)
+    return discord.utils.escape_mentions(escaped)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    if match["mark"]:
+        return f"{match['indent']}\\{match['mark']}"
+    return f"{match['indent']}{match['number']}\\"  # "1\." is shown as "1." but is no list item
+
+
+def _clip(text: str, limit: int) -> str:
+    """Escaped text cut to ``limit``, never between a backslash and the mark it escapes."""
+    clipped = wording.clip(text, limit)
+    if clipped != text:
+        body = clipped.removesuffix(wording.ELLIPSIS)
+        if (len(body) - len(body.rstrip("\\"))) % 2:
+            clipped = body[:-1].rstrip() + wording.ELLIPSIS
+    return clipped
 
 
 def _content(lines: Sequence[str]) -> str:
