@@ -23,6 +23,7 @@ __all__ = [
     "FOLLOWS_LIST",
     "FOLLOWS_NONE",
     "FULL_BRIEF_LABEL",
+    "FULL_BRIEF_REST",
     "HELP",
     "HISTORY",
     "KEY_POINTS",
@@ -78,6 +79,10 @@ KEY_POINTS = "Key points"
 SOURCES = "Sources"
 SHARE_LABEL = "Share in channel"
 FULL_BRIEF_LABEL = "Full brief"
+FULL_BRIEF_REST = (
+    "This brief is too long to show here in full. Read all of it with `briefbot show {brief_id}` "
+    "or `GET /api/briefs/{brief_id}`."
+)
 SHARED_BY = "Shared by {name}"
 BRIEF_GONE = "That brief is no longer available. Ask again to get the current one."
 UPDATED = "Updated: {title} (v{version}{desk}) - {what}"

@@ -12,13 +12,22 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 
+import discord
 import pytest
 from conftest import REPORTER
 from fake_discord import CHANNEL_ID, EDITOR_ROLE_ID, EDITOR_USER, Call, FakeDiscord
-from test_discord import KREMLIN, Bot, running, stand_in
+from test_discord import KREMLIN, KREMLIN_TITLE, Bot, custom_ids, is_ephemeral, running, stand_in
 
 from adapters.discord.bot import DiscordSettings, DiscordSurface, build_client
+from adapters.discord.render import (
+    CONTENT_LIMIT,
+    DESCRIPTION_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    EMBEDS_PER_MESSAGE,
+    FULL_BRIEF_MESSAGES,
+)
 from adapters.serve import Announcer
+from bot import wording
 from bot.briefs import Source
 from bot.newsroom import Newsroom
 
@@ -151,3 +160,37 @@ async def test_an_update_to_a_following_channel_shows_a_hostile_title_as_typed(
     (update,) = fake.sent()
     assert update.data["content"].startswith("Updated: Kremlin ")
     assert live_markup(update.data["content"], set()) == []
+
+
+# a huge brief
+
+
+async def test_full_brief_on_a_huge_brief_sends_a_few_messages_and_says_where_the_rest_is(
+    bot: Bot, newsroom: Newsroom
+) -> None:
+    """Full brief on a 500 KB brief sends at most the capped number of messages, the last saying where the rest is."""
+    kremlin = newsroom.show(KREMLIN, REPORTER).brief
+    paragraphs = [f"Paragraph {n}: " + "the Kremlin said more " * 40 + f"(end {n})" for n in range(560)]
+    huge = replace(kremlin, body="\n\n".join(paragraphs))
+    assert len(huge.body) > 500_000
+    newsroom.push(huge, editor="Anna Kowalski", channel="test")
+
+    response = await bot.command("latest Kremlin stance on a Trump meeting")
+    assert f"brief:full:{KREMLIN}" in custom_ids(response)
+    pages = await bot.click(f"brief:full:{KREMLIN}")
+
+    assert 1 < len(pages) <= FULL_BRIEF_MESSAGES
+    assert all(page.status == 200 and is_ephemeral(page) for page in pages)
+    for page in pages:
+        embeds = page.data["embeds"]
+        assert 1 <= len(embeds) <= EMBEDS_PER_MESSAGE
+        assert sum(len(discord.Embed.from_dict(embed)) for embed in embeds) <= EMBED_TOTAL_LIMIT
+        assert all(len(embed["description"]) <= DESCRIPTION_LIMIT for embed in embeds)
+        assert len(page.data.get("content") or "") <= CONTENT_LIMIT
+    text = "".join(embed["description"] for page in pages for embed in page.data["embeds"])
+    assert "(end 0)" in text  # the brief from its start, in order
+    assert text.index("(end 0)") < text.index("(end 1)")
+    assert pages[0].data["embeds"][0]["title"] == KREMLIN_TITLE
+    assert pages[-1].data["content"] == wording.FULL_BRIEF_REST.format(brief_id=KREMLIN)
+    assert all(not page.data.get("content") for page in pages[:-1])
+    assert pages[-1].data["embeds"][-1]["footer"]["text"].startswith("v2 · updated")

@@ -24,6 +24,7 @@ from adapters.discord.render import (
     FIELDS_PER_EMBED,
     FOOTER_LIMIT,
     FULL_BRIEF_LABEL,
+    FULL_BRIEF_MESSAGES,
     SHARE_LABEL,
     TITLE_LIMIT,
     Action,
@@ -234,6 +235,25 @@ def test_a_huge_brief_is_cut_within_every_limit_and_offers_the_full_brief() -> N
         check_limits(page)
 
 
+def test_the_full_brief_is_whole_up_to_the_cap_and_past_it_says_where_the_rest_is() -> None:
+    """A brief that fills the capped number of messages has no note; a longer one stops there and names the rest."""
+    paragraphs = [f"Paragraph {n}: " + "the Kremlin said more " * 40 for n in range(200)]
+    rest = wording.FULL_BRIEF_REST.format(brief_id="kremlin-line")
+    # The longest brief that still fits: one paragraph more and it would not.
+    whole = next(
+        pages
+        for count in range(len(paragraphs), 0, -1)
+        if not (pages := render_full_brief(answer_for(brief_with(body="\n".join(paragraphs[:count])))))[-1].content
+    )
+    over = render_full_brief(answer_for(brief_with(body="\n".join(paragraphs))))
+
+    assert len(whole) == FULL_BRIEF_MESSAGES
+    assert all(page.content == "" for page in whole)
+    assert len(over) == FULL_BRIEF_MESSAGES
+    assert [page.content for page in over] == [""] * (FULL_BRIEF_MESSAGES - 1) + [rest]
+    assert (over[-1].embeds[-1].footer.text or "").startswith("v3 · updated")
+
+
 # Any text on one line (line breaks come from the list of lines); surrogates cannot be sent at all.
 _characters = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"))
 _text = st.text(_characters, min_size=1, max_size=3000).filter(str.strip)
@@ -269,7 +289,8 @@ def test_any_brief_renders_within_every_limit_and_the_full_brief_loses_nothing(
     alternatives: list[str],
     shared_by: str | None,
 ) -> None:
-    """Whatever a brief holds, its answer and each full-brief page fit Discord's limits, and the pages keep all text."""
+    """Whatever a brief holds, its answer and each full-brief page fit Discord's limits, and the pages keep all text
+    (or, past the cap on messages, say where the rest is)."""
     brief = brief_with(
         title=title,
         summary=summary,
@@ -286,6 +307,12 @@ def test_any_brief_renders_within_every_limit_and_the_full_brief_loses_nothing(
     pages = render_full_brief(answer)
     for page in pages:
         check_limits(page)
+    if pages[-1].content:  # past the cap: the last message says where the rest is, and nothing more can be checked
+        assert (len(pages), pages[-1].content) == (
+            FULL_BRIEF_MESSAGES,
+            wording.FULL_BRIEF_REST.format(brief_id=brief.id),
+        )
+        return
     everything = "".join("".join(as_shown(e.description or "").split()) for page in pages for e in page.embeds)
     for line in lines:
         # A heading is shown in bold, without its Markdown hashes.

@@ -46,6 +46,7 @@ __all__ = [
     "FIELD_VALUE_LIMIT",
     "FOOTER_LIMIT",
     "FULL_BRIEF_LABEL",
+    "FULL_BRIEF_MESSAGES",
     "KEY_POINTS",
     "SHARED_BY",
     "SHARE_LABEL",
@@ -83,6 +84,10 @@ QUERY_ECHO_LIMIT = 200
 """A question quoted back to the asker is cut to this, so the sentence around it always fits."""
 LISTED_TITLE_LIMIT = 200
 """A brief title in a list of choices or links is cut to this."""
+FULL_BRIEF_MESSAGES = 5
+"""A full brief is sent in at most this many messages, some 18,000 characters: more than anyone reads in a chat,
+and each message is one more post against Discord's rate limit (a 500 KB brief would take 123). Past it the last
+message says where the whole brief is."""
 PAGE_TEXT_LIMIT = EMBED_TOTAL_LIMIT - TITLE_LIMIT - FOOTER_LIMIT
 """One embed's text on a full-brief page: with the longest title and footer it still fits one message."""
 
@@ -216,7 +221,10 @@ def render_answer(answer: Answer, *, shareable: bool = False, shared_by: str | N
 
 
 def render_full_brief(answer: Answer) -> list[DiscordReply]:
-    """The whole brief of an answer, across as many messages as it needs, each within every limit."""
+    """The whole brief of an answer, each message within every limit, in at most ``FULL_BRIEF_MESSAGES``.
+
+    When the brief needs more, the last message says where to read all of it.
+    """
     assert answer.brief is not None
     assert answer.freshness is not None
     brief = answer.brief
@@ -233,15 +241,21 @@ def render_full_brief(answer: Answer) -> list[DiscordReply]:
         lines += ["", f"**{SOURCES}**"] + [f"- {_source_link(source)}" for source in brief.sources]
     embeds = [discord.Embed(description=text) for text in _pages(lines, PAGE_TEXT_LIMIT)]
     embeds[0].title = _clip(title, TITLE_LIMIT)
-    embeds[-1].set_footer(text=wording.clip(wording.freshness_line(answer.freshness, answer.asked_at), FOOTER_LIMIT))
-    replies: list[DiscordReply] = []
-    batch: list[discord.Embed] = []
+    batches: list[list[discord.Embed]] = [[]]
     for embed in embeds:
+        batch = batches[-1]
         if batch and (len(batch) == EMBEDS_PER_MESSAGE or sum(map(len, batch)) + len(embed) > EMBED_TOTAL_LIMIT):
-            replies.append(DiscordReply(embeds=tuple(batch)))
-            batch = []
+            batches.append(batch := [])
         batch.append(embed)
-    replies.append(DiscordReply(embeds=tuple(batch)))
+    rest = ""
+    if len(batches) > FULL_BRIEF_MESSAGES:
+        batches = batches[:FULL_BRIEF_MESSAGES]
+        rest = wording.FULL_BRIEF_REST.format(brief_id=brief.id)
+    # Every page leaves room for the longest footer, so the provenance fits under whichever page is last.
+    footer = wording.freshness_line(answer.freshness, answer.asked_at)
+    batches[-1][-1].set_footer(text=wording.clip(footer, FOOTER_LIMIT))
+    replies = [DiscordReply(embeds=tuple(batch)) for batch in batches]
+    replies[-1] = DiscordReply(content=rest, embeds=replies[-1].embeds)
     return replies
 
 
