@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import humanize
 
-from bot.answers import Answer, Freshness
+from bot.answers import Answer, Choice, Freshness
 from bot.changes import Changes
 
 __all__ = [
@@ -16,6 +18,7 @@ __all__ = [
     "APOLOGY",
     "BOTTOM_LINE",
     "BRIEF_GONE",
+    "CHOICE_LABEL_LIMIT",
     "EDITED",
     "EDITORS_ONLY",
     "EMPTY_QUESTION",
@@ -36,6 +39,7 @@ __all__ = [
     "SOURCES",
     "UNFOLLOWED",
     "UPDATED",
+    "choice_labels",
     "clip",
     "describe_changes",
     "freshness_line",
@@ -96,6 +100,59 @@ HISTORY = "History of \u201c{title}\u201d ({brief_id}), oldest first:"
 EDITORS_ONLY = "Only editors can change briefs. Ask your desk's editor, or see `history` for who updated it."
 REVERTED = "Reverted {brief_id} to the content of v{number}: it is now v{version}."
 EDITED = "Pushed {brief_id} v{version}."
+
+
+CHOICE_LABEL_LIMIT = 75
+"""A choice's button label: Slack's limit (Discord's is 80), so both platforms offer the same buttons."""
+
+
+def choice_labels(
+    choices: Sequence[Choice], limit: int | None = None, measure: Callable[[str], int] = len
+) -> list[str]:
+    """How each choice is named on a button or in a list: its title, told apart where titles look alike.
+
+    Titles that read the same once cut to ``limit`` (or in full, with no limit) get the day the brief was
+    updated and its desk, e.g. "Fed holds rates (24 Nov 2026, Economy desk)"; if that still repeats, its
+    id too. The title is cut, never the details, so that ``measure`` (how a platform counts a label) stays
+    within ``limit``.
+    """
+    titles = [" ".join(choice.title.split()) for choice in choices]
+
+    def alike(details: Sequence[str]) -> Counter[str]:
+        shown = [
+            _fitted(title, detail, limit, measure).casefold() for title, detail in zip(titles, details, strict=True)
+        ]
+        return Counter(shown)
+
+    details = [""] * len(choices)
+    for describe in (_when_and_desk, _when_desk_and_id):
+        repeated = alike(details)
+        details = [
+            describe(choice) if repeated[_fitted(title, detail, limit, measure).casefold()] > 1 else detail
+            for choice, title, detail in zip(choices, titles, details, strict=True)
+        ]
+    return [_fitted(title, detail, limit, measure) for title, detail in zip(titles, details, strict=True)]
+
+
+def _when_and_desk(choice: Choice) -> str:
+    return (
+        " (" + ", ".join(part for part in (f"{choice.updated:%d %b %Y}".lstrip("0"), _desk(choice.desk)) if part) + ")"
+    )
+
+
+def _when_desk_and_id(choice: Choice) -> str:
+    return _when_and_desk(choice)[:-1] + f", {choice.brief_id})"
+
+
+def _fitted(title: str, detail: str, limit: int | None, measure: Callable[[str], int]) -> str:
+    """The title cut so that title and detail together measure at most ``limit``."""
+    if limit is None:
+        return title + detail
+    for room in range(limit - len(detail), 0, -1):
+        label = clip(title, room) + detail
+        if measure(label) <= limit:
+            return label
+    return clip(title + detail, limit)  # the details alone fill the label
 
 
 def describe_changes(changes: Changes) -> str:

@@ -150,13 +150,15 @@ def test_the_answer_embed_is_laid_out_as_documented(newsroom: Newsroom) -> None:
 
 
 def test_choices_and_suggestions_come_as_buttons_showing_each_brief(newsroom: Newsroom) -> None:
-    """Ambiguous and no-match replies offer one show button per brief, labelled with its title."""
+    """Ambiguous and no-match replies offer one show button per brief, labelled with its title (cut as on Slack)."""
     for question in ("fed rates", "Brazil election runoff results"):
         answer = newsroom.ask(question, REPORTER)
         reply = render_answer(answer)
         assert answer.alternatives
         assert [b.custom_id for b in reply.buttons] == [f"brief:show:{c.brief_id}" for c in answer.alternatives]
-        assert [b.label for b in reply.buttons] == [c.title for c in answer.alternatives]
+        assert [b.label for b in reply.buttons] == [
+            wording.clip(c.title, wording.CHOICE_LABEL_LIMIT) for c in answer.alternatives
+        ]
         assert reply.embeds == ()
 
 

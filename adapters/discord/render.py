@@ -374,16 +374,15 @@ def _source_link(source: Source) -> str:
 
 
 def _title_list(choices: Sequence[Choice], *, numbered: bool = True) -> list[str]:
-    return [
-        (f"{n}. " if numbered else "- ") + _plain(choice.title, LISTED_TITLE_LIMIT)
-        for n, choice in enumerate(choices, start=1)
-    ]
+    labels = wording.choice_labels(choices, LISTED_TITLE_LIMIT)
+    return [(f"{n}. " if numbered else "- ") + inert(label) for n, label in enumerate(labels, start=1)]
 
 
 def _choice_buttons(choices: Sequence[Choice]) -> tuple[DiscordButton, ...]:
+    labels = wording.choice_labels(choices, min(wording.CHOICE_LABEL_LIMIT, BUTTON_LABEL_LIMIT))
     return tuple(
-        DiscordButton(custom_id(Action.SHOW, choice.brief_id), wording.clip(choice.title, BUTTON_LABEL_LIMIT))
-        for choice in choices
+        DiscordButton(custom_id(Action.SHOW, choice.brief_id), label)
+        for choice, label in zip(choices, labels, strict=True)
         if len(custom_id(Action.SHOW, choice.brief_id)) <= CUSTOM_ID_LIMIT
     )
 
