@@ -53,7 +53,7 @@ from adapters.discord.editing import (
     parse_edit_custom_id,
     too_long_to_edit,
 )
-from adapters.discord.render import inert
+from adapters.discord.markdown import inert
 from adapters.serve import Announcer
 from bot import wording
 from bot.briefs import Brief, Source, Status, parse_brief

@@ -7,11 +7,12 @@ labels only Discord needs (button captions, field names) are constants here.
 Discord checks its limits server-side and rejects a whole message over any of
 them (discord.py checks none), so every piece is cut here with
 ``bot.wording.clip``; when the embed cannot carry the whole brief, a "Full
-brief" button sends it across as many messages as it needs.
+brief" button sends it across a few messages, saying where the rest is if more
+are needed.
 
-Every text from a brief or a question goes through ``inert``: Discord shows
-it as typed, with no masked link, spoiler, timestamp, mention, emoji,
-heading, quote or emphasis of its own; the only links are the brief's
+Every text from a brief or a question goes through ``markdown.inert``:
+Discord shows it as typed, with no masked link, spoiler, timestamp, mention,
+emoji, heading, quote or emphasis of its own; the only links are the brief's
 sources, built here. Footers and button labels are plain text to Discord.
 
 Buttons carry static custom ids (``brief:show:<id>``, ``brief:share:<id>``,
@@ -29,6 +30,7 @@ from urllib.parse import urlsplit
 
 import discord
 
+from adapters.discord.markdown import clip_inert, inert, line_start_inert
 from bot import wording
 from bot.answers import Answer, Choice, Outcome
 from bot.briefs import ID_PATTERN, MAX_ID_LENGTH, Brief, Source
@@ -56,7 +58,6 @@ __all__ = [
     "DiscordButton",
     "DiscordReply",
     "custom_id",
-    "inert",
     "parse_custom_id",
     "render_answer",
     "render_full_brief",
@@ -104,16 +105,6 @@ CUSTOM_ID_PREFIX = "brief"
 _CUSTOM_ID = re.compile(rf"{CUSTOM_ID_PREFIX}:(?P<action>show|share|full):(?P<brief_id>.{{1,{MAX_ID_LENGTH}}})")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.+?)\s*$")
-_MARKUP = re.compile(r"[\\*_~|`<>\[\]]|:(?=//)")
-"""Characters that open or close Discord markup anywhere in a line, backslashed by ``inert``:
-
-emphasis, underline, strikethrough, spoilers (``||``), code, ``<...>`` (mentions,
-channels, roles, timestamps, custom emoji, command mentions, angle-bracket
-links), brackets (masked links), the backslash itself, and the colon of
-``scheme://`` (a bare address would become a link).
-"""
-_LINE_START = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<mark>[#+-])|(?P<number>\d+)(?=[.)]))", re.MULTILINE)
-"""What Discord formats at the start of a line: headings, ``-#`` subtext, lists (``>`` is in ``_MARKUP``)."""
 _NOT_IN_URL = str.maketrans({"(": "%28", ")": "%29", " ": "%20", "<": "%3C", ">": "%3E"})
 
 
@@ -190,7 +181,7 @@ def render_notice(text: str) -> DiscordReply:
     Notices quote briefs (titles, key points, names), so the whole text is made
     inert; the wording's few backticks show as typed.
     """
-    return DiscordReply(content=_clip(inert(text), CONTENT_LIMIT))
+    return DiscordReply(content=clip_inert(inert(text), CONTENT_LIMIT))
 
 
 def render_answer(answer: Answer, *, shareable: bool = False, shared_by: str | None = None) -> DiscordReply:
@@ -240,7 +231,7 @@ def render_full_brief(answer: Answer) -> list[DiscordReply]:
     if brief.sources:
         lines += ["", f"**{SOURCES}**"] + [f"- {_source_link(source)}" for source in brief.sources]
     embeds = [discord.Embed(description=text) for text in _pages(lines, PAGE_TEXT_LIMIT)]
-    embeds[0].title = _clip(title, TITLE_LIMIT)
+    embeds[0].title = clip_inert(title, TITLE_LIMIT)
     batches: list[list[discord.Embed]] = [[]]
     for embed in embeds:
         batch = batches[-1]
@@ -268,7 +259,7 @@ def _answer_embed(answer: Answer) -> tuple[discord.Embed, bool]:
     complete = len(title) <= TITLE_LIMIT and not _has_more_than_key_points(brief)
     stale = answer.freshness.stale
     embed = discord.Embed(
-        title=_clip(title, TITLE_LIMIT),
+        title=clip_inert(title, TITLE_LIMIT),
         colour=discord.Colour.orange() if stale else discord.Colour.blurple(),
     )
     footer = wording.freshness_line(answer.freshness, answer.asked_at)
@@ -300,7 +291,7 @@ def _fill(blocks: Sequence[str], limit: int, *, separator: str = "\n") -> tuple[
         room = limit - len(text) - (len(separator) if text else 0)
         # A sliver of a block reads as noise; below a few words, stop at the last whole block.
         if room >= 40 or not text:
-            text = f"{text}{separator}{_clip(block, room)}" if text else _clip(block, room)
+            text = f"{text}{separator}{clip_inert(block, room)}" if text else clip_inert(block, room)
         return text, False
     return text, True
 
@@ -312,7 +303,7 @@ def _pages(lines: Iterable[str], limit: int) -> list[str]:
     for line in lines:
         # A piece split off a line starts a line of its own, so it is escaped as one (one character more).
         pieces = _split_long(line, limit - 1)
-        for piece in pieces[:1] + [_LINE_START.sub(_escape_line_start, piece) for piece in pieces[1:]]:
+        for piece in pieces[:1] + [line_start_inert(piece) for piece in pieces[1:]]:
             if page and len(page) + 1 + len(piece) > limit:
                 pages.append(page)
                 page = piece
@@ -395,35 +386,6 @@ def _echo(query: str) -> str:
 def _plain(text: str, limit: int) -> str:
     """Text shown as typed on one line: cut to ``limit`` characters as typed, then made ``inert``."""
     return inert(wording.clip(" ".join(text.split()), limit))
-
-
-def inert(text: str) -> str:
-    """Text Discord shows as typed: every character that could start markup is backslashed, and no mention can form.
-
-    Discord shows a backslashed punctuation mark as the mark itself, so the
-    text reads the same; it just cannot format, link, hide or ping. Allowed
-    mentions are off on every send; ``escape_mentions`` is a second layer, so
-    an ``@everyone`` in a brief or a name is shown, never acted on.
-    """
-    escaped = _MARKUP.sub(lambda mark: "\\" + mark[0], text)
-    escaped = _LINE_START.sub(_escape_line_start, escaped)
-    return discord.utils.escape_mentions(escaped)
-
-
-def _escape_line_start(match: re.Match[str]) -> str:
-    if match["mark"]:
-        return f"{match['indent']}\\{match['mark']}"
-    return f"{match['indent']}{match['number']}\\"  # "1\." is shown as "1." but is no list item
-
-
-def _clip(text: str, limit: int) -> str:
-    """Escaped text cut to ``limit``, never between a backslash and the mark it escapes."""
-    clipped = wording.clip(text, limit)
-    if clipped != text:
-        body = clipped.removesuffix(wording.ELLIPSIS)
-        if (len(body) - len(body.rstrip("\\"))) % 2:
-            clipped = body[:-1].rstrip() + wording.ELLIPSIS
-    return clipped
 
 
 def _content(lines: Sequence[str]) -> str:
