@@ -237,6 +237,15 @@ def test_a_huge_brief_is_cut_within_every_limit_and_offers_the_full_brief() -> N
         check_limits(page)
 
 
+def test_the_provenance_footer_fits_whichever_message_it_ends() -> None:
+    """Where the last message packs two pages, near 6,000 characters, the footer under them still fits."""
+    paragraphs = ["Paragraph: " + "the Kremlin said more " * 40] * 4
+    for tail in range(2200, 2400, 4):
+        brief = brief_with(body="\n".join([*paragraphs, "x" * tail]), editor="Anna Kowalski " * 5)
+        for page in render_full_brief(answer_for(brief)):
+            check_limits(page)
+
+
 def test_the_full_brief_is_whole_up_to_the_cap_and_past_it_says_where_the_rest_is() -> None:
     """A brief that fills the capped number of messages has no note; a longer one stops there and names the rest."""
     paragraphs = [f"Paragraph {n}: " + "the Kremlin said more " * 40 for n in range(200)]

@@ -232,19 +232,20 @@ def render_full_brief(answer: Answer) -> list[DiscordReply]:
         lines += ["", f"**{SOURCES}**"] + [f"- {_source_link(source)}" for source in brief.sources]
     embeds = [discord.Embed(description=text) for text in _pages(lines, PAGE_TEXT_LIMIT)]
     embeds[0].title = clip_inert(title, TITLE_LIMIT)
+    # Any message may turn out the last, under the cap: each leaves room for the provenance footer.
+    footer = wording.clip(wording.freshness_line(answer.freshness, answer.asked_at), FOOTER_LIMIT)
     batches: list[list[discord.Embed]] = [[]]
     for embed in embeds:
         batch = batches[-1]
-        if batch and (len(batch) == EMBEDS_PER_MESSAGE or sum(map(len, batch)) + len(embed) > EMBED_TOTAL_LIMIT):
+        full = sum(map(len, batch)) + len(embed) + len(footer) > EMBED_TOTAL_LIMIT
+        if batch and (len(batch) == EMBEDS_PER_MESSAGE or full):
             batches.append(batch := [])
         batch.append(embed)
     rest = ""
     if len(batches) > FULL_BRIEF_MESSAGES:
         batches = batches[:FULL_BRIEF_MESSAGES]
         rest = wording.FULL_BRIEF_REST.format(brief_id=brief.id)
-    # Every page leaves room for the longest footer, so the provenance fits under whichever page is last.
-    footer = wording.freshness_line(answer.freshness, answer.asked_at)
-    batches[-1][-1].set_footer(text=wording.clip(footer, FOOTER_LIMIT))
+    batches[-1][-1].set_footer(text=footer)
     replies = [DiscordReply(embeds=tuple(batch)) for batch in batches]
     replies[-1] = DiscordReply(content=rest, embeds=replies[-1].embeds)
     return replies
