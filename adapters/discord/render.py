@@ -87,7 +87,7 @@ LISTED_TITLE_LIMIT = 200
 """A brief title in a list of choices or links is cut to this."""
 FULL_BRIEF_MESSAGES = 5
 """A full brief is sent in at most this many messages, some 18,000 characters: more than anyone reads in a chat,
-and each message is one more post against Discord's rate limit (a 500 KB brief would take 123). Past it the last
+and each message is one more post against Discord's rate limit (a 500 KB brief took 140). Past it the last
 message says where the whole brief is."""
 PAGE_TEXT_LIMIT = EMBED_TOTAL_LIMIT - TITLE_LIMIT - FOOTER_LIMIT
 """One embed's text on a full-brief page: with the longest title and footer it still fits one message."""
