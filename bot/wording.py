@@ -112,36 +112,29 @@ def choice_labels(
     """How each choice is named on a button or in a list: its title, told apart where titles look alike.
 
     Titles that read the same once cut to ``limit`` (or in full, with no limit) get the day the brief was
-    updated and its desk, e.g. "Fed holds rates (24 Nov 2026, Economy desk)"; if that still repeats, its
+    updated and its desk, e.g. "Fed holds rates (16 Sep 2026, Economy desk)"; if that still repeats, its
     id too. The title is cut, never the details, so that ``measure`` (how a platform counts a label) stays
     within ``limit``.
     """
     titles = [" ".join(choice.title.split()) for choice in choices]
-
-    def alike(details: Sequence[str]) -> Counter[str]:
-        shown = [
-            _fitted(title, detail, limit, measure).casefold() for title, detail in zip(titles, details, strict=True)
-        ]
-        return Counter(shown)
-
     details = [""] * len(choices)
     for describe in (_when_and_desk, _when_desk_and_id):
-        repeated = alike(details)
+        labels = [_fitted(title, detail, limit, measure) for title, detail in zip(titles, details, strict=True)]
+        seen = Counter(label.casefold() for label in labels)
         details = [
-            describe(choice) if repeated[_fitted(title, detail, limit, measure).casefold()] > 1 else detail
-            for choice, title, detail in zip(choices, titles, details, strict=True)
+            describe(choice) if seen[label.casefold()] > 1 else detail
+            for choice, label, detail in zip(choices, labels, details, strict=True)
         ]
     return [_fitted(title, detail, limit, measure) for title, detail in zip(titles, details, strict=True)]
 
 
 def _when_and_desk(choice: Choice) -> str:
-    return (
-        " (" + ", ".join(part for part in (f"{choice.updated:%d %b %Y}".lstrip("0"), _desk(choice.desk)) if part) + ")"
-    )
+    day = f"{choice.updated.day} {choice.updated:%b %Y}"
+    return f" ({', '.join(part for part in (day, _desk(choice.desk)) if part)})"
 
 
 def _when_desk_and_id(choice: Choice) -> str:
-    return _when_and_desk(choice)[:-1] + f", {choice.brief_id})"
+    return _when_and_desk(choice).removesuffix(")") + f", {choice.brief_id})"
 
 
 def _fitted(title: str, detail: str, limit: int | None, measure: Callable[[str], int]) -> str:
