@@ -61,6 +61,7 @@ class Choice:
     title: str
     score: float
     updated: datetime
+    desk: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,4 +196,4 @@ def _fits(hit: Hit, query: Query) -> bool:
 
 
 def _choice(hit: Hit, version: Version) -> Choice:
-    return Choice(hit.brief_id, version.brief.title, hit.score, version.brief.updated)
+    return Choice(hit.brief_id, version.brief.title, hit.score, version.brief.updated, version.brief.desk)

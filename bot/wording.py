@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import humanize
 
-from bot.answers import Answer, Freshness
+from bot.answers import Answer, Choice, Freshness
 from bot.briefs import Brief, Status
 from bot.changes import Changes
 
@@ -17,6 +19,7 @@ __all__ = [
     "APOLOGY",
     "BOTTOM_LINE",
     "BRIEF_GONE",
+    "CHOICE_LABEL_LIMIT",
     "EDITED",
     "EDITORS_ONLY",
     "EMPTY_QUESTION",
@@ -24,6 +27,7 @@ __all__ = [
     "FOLLOWS_LIST",
     "FOLLOWS_NONE",
     "FULL_BRIEF_LABEL",
+    "FULL_BRIEF_REST",
     "HELP",
     "HISTORY",
     "KEY_POINTS",
@@ -36,6 +40,7 @@ __all__ = [
     "SOURCES",
     "UNFOLLOWED",
     "UPDATED",
+    "choice_labels",
     "clip",
     "describe_changes",
     "freshness_line",
@@ -82,6 +87,10 @@ KEY_POINTS = "Key points"
 SOURCES = "Sources"
 SHARE_LABEL = "Share in channel"
 FULL_BRIEF_LABEL = "Full brief"
+FULL_BRIEF_REST = (
+    "This brief is too long to show here in full. Read all of it with `briefbot show {brief_id}` "
+    "or `GET /api/briefs/{brief_id}`."
+)
 SHARED_BY = "Shared by {name}"
 BRIEF_GONE = "That brief is no longer available. Ask again to get the current one."
 UPDATED = "Updated: {title} (v{version}{desk}) - {what}"
@@ -127,6 +136,52 @@ def hidden_note(brief: Brief, now: datetime) -> str | None:
 def seeded(count: int) -> str:
     """The notice that sample briefs were put into an empty store, and how to stop it."""
     return f"seeded {count} sample brief{'s' if count != 1 else ''}; BRIEFBOT_SEED_SAMPLES=0 to skip"
+
+
+CHOICE_LABEL_LIMIT = 75
+"""A choice's button label: Slack's limit (Discord's is 80), so both platforms offer the same buttons."""
+
+
+def choice_labels(
+    choices: Sequence[Choice], limit: int | None = None, measure: Callable[[str], int] = len
+) -> list[str]:
+    """How each choice is named on a button or in a list: its title, told apart where titles look alike.
+
+    Titles that read the same once cut to ``limit`` (or in full, with no limit) get the day the brief was
+    updated and its desk, e.g. "Fed holds rates (16 Sep 2026, Economy desk)"; if that still repeats, its
+    id too. The title is cut, never the details, so that ``measure`` (how a platform counts a label) stays
+    within ``limit``.
+    """
+    titles = [" ".join(choice.title.split()) for choice in choices]
+    details = [""] * len(choices)
+    for describe in (_when_and_desk, _when_desk_and_id):
+        labels = [_fitted(title, detail, limit, measure) for title, detail in zip(titles, details, strict=True)]
+        seen = Counter(label.casefold() for label in labels)
+        details = [
+            describe(choice) if seen[label.casefold()] > 1 else detail
+            for choice, label, detail in zip(choices, labels, details, strict=True)
+        ]
+    return [_fitted(title, detail, limit, measure) for title, detail in zip(titles, details, strict=True)]
+
+
+def _when_and_desk(choice: Choice) -> str:
+    day = f"{choice.updated.day} {choice.updated:%b %Y}"
+    return f" ({', '.join(part for part in (day, _desk(choice.desk)) if part)})"
+
+
+def _when_desk_and_id(choice: Choice) -> str:
+    return _when_and_desk(choice).removesuffix(")") + f", {choice.brief_id})"
+
+
+def _fitted(title: str, detail: str, limit: int | None, measure: Callable[[str], int]) -> str:
+    """The title cut so that title and detail together measure at most ``limit``."""
+    if limit is None:
+        return title + detail
+    for room in range(limit - len(detail), 0, -1):
+        label = clip(title, room) + detail
+        if measure(label) <= limit:
+            return label
+    return clip(title + detail, limit)  # the details alone fill the label
 
 
 def describe_changes(changes: Changes) -> str:

@@ -51,10 +51,12 @@ from adapters.discord.editing import (
     MODAL_TITLE_LIMIT,
     edit_custom_id,
     parse_edit_custom_id,
+    too_long_to_edit,
 )
+from adapters.discord.markdown import inert
 from adapters.serve import Announcer
 from bot import wording
-from bot.briefs import Status, parse_brief
+from bot.briefs import Brief, Source, Status, parse_brief
 from bot.newsroom import Newsroom
 from bot.store import TinyStore
 
@@ -63,6 +65,8 @@ FOLLOWS = f"discord:{CHANNEL_ID}"
 GONE_CHANNEL = 700000000000000099
 """A channel id Discord no longer knows (deleted since it followed a brief)."""
 KREMLIN_DESK = "World desk"
+EDITORS_ONLY = inert(wording.EDITORS_ONLY)
+"""The refusal as Discord is sent it: a notice is inert, so its backticks show as typed."""
 
 
 @pytest.fixture
@@ -217,6 +221,61 @@ async def test_a_modal_is_submitted_to_a_bot_that_never_sent_it(
     assert newsroom.show(KREMLIN, REPORTER).brief.title == "Kremlin keeps the door open"
 
 
+def long_brief(base: Brief, *, heading: bool = True) -> Brief:
+    """A brief as long as the Discord form holds, written as newsrooms write them: every field of the form near its
+    limit, ``*`` bullets, a note under the key points, a multi-line point, quotes and more sections after them."""
+    points = [
+        f"Point {n}: the Kremlin said more about the talks, and {'our reporters checked it ' * 3}" for n in range(30)
+    ]
+    points[3] += "\n  which the ministry later repeated in writing"  # a point that runs onto a second line
+    listed = "\n".join(f"* {point}" for point in points)
+    key_points = f"## Key points\n{listed}\n\nAll figures are the ministry's own; we have not verified them."
+    if not heading:  # the key points are then the body's first bullet list
+        key_points = f"Background first.\n\n{listed}"
+    body = f'{key_points}\n\n## Quotes\n> "Nothing is planned." (Peskov)\n\n## What we don\'t know\n- Where.'
+    brief = replace(
+        base,
+        title="Kremlin says it remains open to a Putin-Trump meeting, and" + " more" * 20,
+        summary=("The Kremlin says little. " * 150).strip() + "\n\nA second paragraph of the bottom line.",
+        body=body,
+        editor="Ben Okafor",
+        sources=tuple(
+            Source(f"Kremlin briefing {n} | transcript", f"https://kremlin.example/{n}/x?y=1") for n in range(55)
+        ),
+    )
+    assert too_long_to_edit(brief) is None
+    assert all(len(value) > 3_000 for value in (brief.summary, "\n".join(brief.key_points)))
+    return brief
+
+
+@pytest.mark.parametrize("heading", [True, False], ids=["key points section", "first bullet list"])
+async def test_a_long_brief_submitted_unchanged_is_stored_unchanged(bot: Bot, heading: bool) -> None:
+    """Opening the form on a brief near its limits and submitting it as prefilled stores the same brief, all of it."""
+    pushed = long_brief(bot.newsroom.show(KREMLIN, REPORTER).brief, heading=heading)
+    bot.newsroom.push(pushed, editor="Ben Okafor", channel="api")
+    before = bot.newsroom.show(KREMLIN, REPORTER).brief
+
+    response = await submit(bot, await open_form(bot))
+
+    assert response.data["content"] == wording.EDITED.format(brief_id=KREMLIN, version=3)
+    stored = bot.newsroom.show(KREMLIN, REPORTER)
+    assert (stored.number, stored.editor, stored.channel) == (3, "Anna Kowalski", "discord")
+    # A push is dated now and signed by whoever pushed it; everything else is the brief as it was.
+    assert replace(stored.brief, updated=before.updated, editor=before.editor) == before, stored.brief.body
+
+
+async def test_changing_the_bottom_line_of_a_long_brief_changes_nothing_else(bot: Bot) -> None:
+    """An edit of one input leaves every other part of the brief as it was, the body's note and second lines too."""
+    bot.newsroom.push(long_brief(bot.newsroom.show(KREMLIN, REPORTER).brief), editor="Ben Okafor", channel="api")
+    before = bot.newsroom.show(KREMLIN, REPORTER).brief
+
+    await submit(bot, await open_form(bot), summary="A new bottom line.")
+
+    stored = bot.newsroom.show(KREMLIN, REPORTER).brief
+    assert stored.summary == "A new bottom line."
+    assert replace(stored, summary=before.summary, updated=before.updated, editor=before.editor) == before
+
+
 async def test_a_conflict_names_who_changed_the_brief_and_when_and_hands_back_the_whole_edit(bot: Bot) -> None:
     """After a colleague's push since the modal opened, nothing is stored and the edit comes back whole as a file."""
     modal = await open_form(bot)
@@ -292,7 +351,7 @@ async def test_reporters_cannot_open_the_modal_or_forge_a_submission(bot: Bot) -
         modal_submit(edit_custom_id(KREMLIN, 1), {"title": "Forged", "summary": "Forged."}, in_guild=False),
     ):
         response = await respond(bot, payload)
-        assert response.data["content"] == wording.EDITORS_ONLY
+        assert response.data["content"] == EDITORS_ONLY
         assert is_ephemeral(response)
 
     assert bot.fake.modals() == []
@@ -447,7 +506,7 @@ async def test_a_reporter_cannot_revert_but_a_member_with_the_editors_role_can(b
     first = bot.newsroom.show(KREMLIN, REPORTER).brief
     bot.newsroom.push(replace(first, summary="A mistaken edit."), editor="Ben Okafor", channel="api")
 
-    assert await say(bot, how, f"revert {KREMLIN} 1") == wording.EDITORS_ONLY
+    assert await say(bot, how, f"revert {KREMLIN} 1") == EDITORS_ONLY
     assert bot.newsroom.show(KREMLIN, REPORTER).number == 2
     reply = await say(bot, how, f"revert {KREMLIN} v1", editor=True)
 
@@ -590,6 +649,6 @@ async def test_without_an_editor_role_configured_nobody_on_discord_is_an_editor(
         response = await respond(bot, edit_command(KREMLIN, roles=EDITOR_ROLES))
         reverted = await say(bot, "command", f"revert {KREMLIN} 1", editor=True)
 
-    assert response.data["content"] == wording.EDITORS_ONLY
-    assert reverted == wording.EDITORS_ONLY
+    assert response.data["content"] == EDITORS_ONLY
+    assert reverted == EDITORS_ONLY
     assert fake.modals() == []

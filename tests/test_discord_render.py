@@ -24,6 +24,7 @@ from adapters.discord.render import (
     FIELDS_PER_EMBED,
     FOOTER_LIMIT,
     FULL_BRIEF_LABEL,
+    FULL_BRIEF_MESSAGES,
     SHARE_LABEL,
     TITLE_LIMIT,
     Action,
@@ -73,6 +74,13 @@ def shown(reply: DiscordReply) -> str:
         parts += [embed.title or "", embed.description or "", embed.footer.text or ""]
         parts += [f"{f.name}\n{f.value}" for f in embed.fields]
     return "\n".join(parts + [button.label for button in reply.buttons])
+
+
+def as_shown(text: str, *, escaped: bool = True) -> str:
+    """Text as Discord shows it: backslash escapes undone, and the zero-width spaces that defuse mentions dropped."""
+    if escaped:
+        text = re.sub(r"\\([^0-9A-Za-z\s])", r"\1", text)
+    return text.replace("\u200b", "")
 
 
 def answer_for(brief: Brief, alternatives: tuple[Choice, ...] = ()) -> Answer:
@@ -143,13 +151,15 @@ def test_the_answer_embed_is_laid_out_as_documented(newsroom: Newsroom) -> None:
 
 
 def test_choices_and_suggestions_come_as_buttons_showing_each_brief(newsroom: Newsroom) -> None:
-    """Ambiguous and no-match replies offer one show button per brief, labelled with its title."""
+    """Ambiguous and no-match replies offer one show button per brief, labelled with its title (cut as on Slack)."""
     for question in ("fed rates", "Brazil election runoff results"):
         answer = newsroom.ask(question, REPORTER)
         reply = render_answer(answer)
         assert answer.alternatives
         assert [b.custom_id for b in reply.buttons] == [f"brief:show:{c.brief_id}" for c in answer.alternatives]
-        assert [b.label for b in reply.buttons] == [c.title for c in answer.alternatives]
+        assert [b.label for b in reply.buttons] == [
+            wording.clip(c.title, wording.CHOICE_LABEL_LIMIT) for c in answer.alternatives
+        ]
         assert reply.embeds == ()
 
 
@@ -168,7 +178,7 @@ def test_shared_answers_name_the_sharer_as_plain_text() -> None:
     """The shared-by line shows the name with Markdown and mentions defused."""
     reply = render_answer(answer_for(brief_with()), shared_by="*Mara* @everyone <@123456789012345678>")
 
-    assert reply.content == "Shared by \\*Mara\\* @\u200beveryone <@\u200b123456789012345678>"
+    assert reply.content == "Shared by \\*Mara\\* @\u200beveryone \\<@\u200b123456789012345678\\>"
 
 
 def test_only_the_briefs_own_web_links_become_links_and_titles_cannot_break_them() -> None:
@@ -180,7 +190,7 @@ def test_only_the_briefs_own_web_links_become_links_and_titles_cannot_break_them
     (embed,) = render_answer(answer_for(brief_with(sources=sources))).embeds
 
     lines = embed.fields[0].value.splitlines()
-    assert lines[0] == "- [\\*Bold\\* claim\\] \\[trap\\](https://evil.example)](https://example.org/a_%28b%29)"
+    assert lines[0] == "- [\\*Bold\\* claim\\] \\[trap\\](https\\://evil.example)](https://example.org/a_%28b%29)"
     assert lines[1] == "- Internal wiki"
 
 
@@ -228,6 +238,34 @@ def test_a_huge_brief_is_cut_within_every_limit_and_offers_the_full_brief() -> N
         check_limits(page)
 
 
+def test_the_provenance_footer_fits_whichever_message_it_ends() -> None:
+    """Where the last message packs two pages, near 6,000 characters, the footer under them still fits."""
+    paragraphs = ["Paragraph: " + "the Kremlin said more " * 40] * 4
+    for tail in range(2200, 2400, 4):
+        brief = brief_with(body="\n".join([*paragraphs, "x" * tail]), editor="Anna Kowalski " * 5)
+        for page in render_full_brief(answer_for(brief)):
+            check_limits(page)
+
+
+def test_the_full_brief_is_whole_up_to_the_cap_and_past_it_says_where_the_rest_is() -> None:
+    """A brief that fills the capped number of messages has no note; a longer one stops there and names the rest."""
+    paragraphs = [f"Paragraph {n}: " + "the Kremlin said more " * 40 for n in range(200)]
+    rest = wording.FULL_BRIEF_REST.format(brief_id="kremlin-line")
+    # The longest brief that still fits: one paragraph more and it would not.
+    whole = next(
+        pages
+        for count in range(len(paragraphs), 0, -1)
+        if not (pages := render_full_brief(answer_for(brief_with(body="\n".join(paragraphs[:count])))))[-1].content
+    )
+    over = render_full_brief(answer_for(brief_with(body="\n".join(paragraphs))))
+
+    assert len(whole) == FULL_BRIEF_MESSAGES
+    assert all(page.content == "" for page in whole)
+    assert len(over) == FULL_BRIEF_MESSAGES
+    assert [page.content for page in over] == [""] * (FULL_BRIEF_MESSAGES - 1) + [rest]
+    assert (over[-1].embeds[-1].footer.text or "").startswith("v3 · updated")
+
+
 # Any text on one line (line breaks come from the list of lines); surrogates cannot be sent at all.
 _characters = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"))
 _text = st.text(_characters, min_size=1, max_size=3000).filter(str.strip)
@@ -263,7 +301,8 @@ def test_any_brief_renders_within_every_limit_and_the_full_brief_loses_nothing(
     alternatives: list[str],
     shared_by: str | None,
 ) -> None:
-    """Whatever a brief holds, its answer and each full-brief page fit Discord's limits, and the pages keep all text."""
+    """Whatever a brief holds, its answer and each full-brief page fit Discord's limits, and the pages keep all text
+    (or, past the cap on messages, say where the rest is)."""
     brief = brief_with(
         title=title,
         summary=summary,
@@ -280,9 +319,15 @@ def test_any_brief_renders_within_every_limit_and_the_full_brief_loses_nothing(
     pages = render_full_brief(answer)
     for page in pages:
         check_limits(page)
-    everything = "".join("".join((e.description or "").split()) for page in pages for e in page.embeds)
+    if pages[-1].content:  # past the cap: the last message says where the rest is, and nothing more can be checked
+        assert (len(pages), pages[-1].content) == (
+            FULL_BRIEF_MESSAGES,
+            wording.FULL_BRIEF_REST.format(brief_id=brief.id),
+        )
+        return
+    everything = "".join("".join(as_shown(e.description or "").split()) for page in pages for e in page.embeds)
     for line in lines:
         # A heading is shown in bold, without its Markdown hashes.
         text = line.strip().strip("#") if re.match(r"\s{0,3}#{1,6}\s", line) else line
-        assert "".join(text.split()) in everything
-    assert "".join(summary.split()) in everything
+        assert "".join(as_shown(text, escaped=False).split()) in everything
+    assert "".join(as_shown(summary, escaped=False).split()) in everything

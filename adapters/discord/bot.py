@@ -40,7 +40,6 @@ from adapters.discord.editing import (
     too_long_to_edit,
 )
 from adapters.discord.render import (
-    CONTENT_LIMIT,
     Action,
     DiscordReply,
     parse_custom_id,
@@ -350,7 +349,8 @@ class DiscordSurface:
             if not isinstance(target, discord.abc.Messageable):
                 log.error("cannot post an update to channel %s: not a text channel", channel)
                 return
-            await target.send(content=wording.clip(text, CONTENT_LIMIT), allowed_mentions=NO_MENTIONS)
+            # The update quotes the brief (title, key points): sent as a notice, so it formats nothing.
+            await target.send(content=render_notice(text).content, allowed_mentions=NO_MENTIONS)
         except (ValueError, discord.HTTPException) as error:
             log.error("could not post an update to channel %s: %s", channel, error)
 

@@ -202,13 +202,18 @@ def submitted_values(data: Mapping[str, Any]) -> dict[str, str]:
 def edited_brief(base: Brief, values: Mapping[str, str], *, editor: str, now: datetime) -> Brief:
     """``base`` as the modal's values change it, checked like a brief file; raises ``BriefError`` naming the field.
 
-    An input Discord did not send is left as it was; an empty one is empty.
+    An input Discord did not send, or sent as it was prefilled, leaves its part of the brief exactly as it was:
+    the form shows only the key points, so rewriting the body from them would drop what else their section holds
+    (a note under them, a point's second line) and redo the bullets. An empty input is empty.
     """
     origin = f"Discord edit of {base.id}"
 
     def value(key: str) -> str:
         sent = values.get(key)
         return _current(base, key) if sent is None else sent
+
+    def changed(key: str) -> bool:
+        return _lines(value(key)) != _lines(_current(base, key))
 
     sources: list[Source] = []
     lines: list[int] = []
@@ -223,13 +228,14 @@ def edited_brief(base: Brief, values: Mapping[str, str], *, editor: str, now: da
     status = value("status").strip().lower()
     if status not in {s.value for s in Status}:
         raise BriefError(origin, "status", "one of published, draft, embargoed", found=value("status").strip())
+    points = [_BULLET_MARK.sub("", line) for line in value("key_points").splitlines()]
     edited = replace(
         base,
-        title=" ".join(value("title").split()),
-        summary=value("summary").strip(),
-        body=with_key_points(base.body, [_BULLET_MARK.sub("", line) for line in value("key_points").splitlines()]),
+        title=" ".join(value("title").split()) if changed("title") else base.title,
+        summary=value("summary").strip() if changed("summary") else base.summary,
+        body=with_key_points(base.body, points) if changed("key_points") else base.body,
         status=Status(status),
-        sources=tuple(sources),
+        sources=tuple(sources) if changed("sources") else base.sources,
         updated=now,
         editor=editor,
     )
@@ -275,6 +281,11 @@ def _kept_values(reason: str, brief_id: str, values: Mapping[str, str]) -> EditO
     filename = f"{brief_id}-edit.txt"
     sections = [f"{field.label}:\n{values.get(field.key, '')}" for field in FIELDS]
     return EditOutcome(f"{reason}\n{EDIT_KEPT.format(filename=filename)}", (filename, "\n\n".join(sections) + "\n"))
+
+
+def _lines(text: str) -> list[str]:
+    """A form value as compared with what it was prefilled with: Discord may trim it, or end its lines its own way."""
+    return [line.rstrip() for line in text.strip().splitlines()]
 
 
 def _current(brief: Brief, key: str) -> str:

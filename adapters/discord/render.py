@@ -7,7 +7,13 @@ labels only Discord needs (button captions, field names) are constants here.
 Discord checks its limits server-side and rejects a whole message over any of
 them (discord.py checks none), so every piece is cut here with
 ``bot.wording.clip``; when the embed cannot carry the whole brief, a "Full
-brief" button sends it across as many messages as it needs.
+brief" button sends it across a few messages, saying where the rest is if more
+are needed.
+
+Every text from a brief or a question goes through ``markdown.inert``:
+Discord shows it as typed, with no masked link, spoiler, timestamp, mention,
+emoji, heading, quote or emphasis of its own; the only links are the brief's
+sources, built here. Footers and button labels are plain text to Discord.
 
 Buttons carry static custom ids (``brief:show:<id>``, ``brief:share:<id>``,
 ``brief:full:<id>``) so a click is understood from its id alone, also after a
@@ -24,6 +30,7 @@ from urllib.parse import urlsplit
 
 import discord
 
+from adapters.discord.markdown import clip_inert, inert, line_start_inert
 from bot import wording
 from bot.answers import Answer, Choice, Outcome
 from bot.briefs import ID_PATTERN, MAX_ID_LENGTH, Brief, Source
@@ -42,6 +49,7 @@ __all__ = [
     "FIELD_VALUE_LIMIT",
     "FOOTER_LIMIT",
     "FULL_BRIEF_LABEL",
+    "FULL_BRIEF_MESSAGES",
     "KEY_POINTS",
     "SHARED_BY",
     "SHARE_LABEL",
@@ -78,6 +86,10 @@ QUERY_ECHO_LIMIT = 200
 """A question quoted back to the asker is cut to this, so the sentence around it always fits."""
 LISTED_TITLE_LIMIT = 200
 """A brief title in a list of choices or links is cut to this."""
+FULL_BRIEF_MESSAGES = 5
+"""A full brief is sent in at most this many messages, some 18,000 characters: more than anyone reads in a chat,
+and each message is one more post against Discord's rate limit (a 500 KB brief took 140). Past it the last
+message says where the whole brief is."""
 PAGE_TEXT_LIMIT = EMBED_TOTAL_LIMIT - TITLE_LIMIT - FOOTER_LIMIT
 """One embed's text on a full-brief page: with the longest title and footer it still fits one message."""
 
@@ -94,7 +106,6 @@ CUSTOM_ID_PREFIX = "brief"
 _CUSTOM_ID = re.compile(rf"{CUSTOM_ID_PREFIX}:(?P<action>show|share|full):(?P<brief_id>.{{1,{MAX_ID_LENGTH}}})")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.+?)\s*$")
-_BRACKET = re.compile(r"([\[\]])")
 _NOT_IN_URL = str.maketrans({"(": "%28", ")": "%29", " ": "%20", "<": "%3C", ">": "%3E"})
 
 
@@ -168,8 +179,12 @@ def render_reply(reply: Reply, *, shareable: bool = False) -> DiscordReply:
 
 
 def render_notice(text: str) -> DiscordReply:
-    """A one-line message: a prompt, an error fit for a person, or the apology."""
-    return DiscordReply(content=wording.clip(text, CONTENT_LIMIT))
+    """A one-line message: a prompt, an error fit for a person, or the apology.
+
+    Notices quote briefs (titles, key points, names), so the whole text is made
+    inert; the wording's few backticks show as typed.
+    """
+    return DiscordReply(content=clip_inert(inert(text), CONTENT_LIMIT))
 
 
 def render_answer(answer: Answer, *, shareable: bool = False, shared_by: str | None = None) -> DiscordReply:
@@ -200,29 +215,42 @@ def render_answer(answer: Answer, *, shareable: bool = False, shared_by: str | N
 
 
 def render_full_brief(answer: Answer) -> list[DiscordReply]:
-    """The whole brief of an answer, across as many messages as it needs, each within every limit."""
+    """The whole brief of an answer, each message within every limit, in at most ``FULL_BRIEF_MESSAGES``.
+
+    When the brief needs more, the last message says where to read all of it.
+    """
     assert answer.brief is not None
     assert answer.freshness is not None
     brief = answer.brief
+    title = _title(brief.title)
     lines: list[str] = []
+    if len(title) > TITLE_LIMIT:  # the embed title is cut: the page carries it whole
+        lines += [f"**{title}**", ""]
     warning = wording.stale_warning(answer)
     if warning:
-        lines += [warning, ""]
-    lines += [f"**{BOTTOM_LINE}** {brief.summary}", ""]
-    lines += [f"**{heading[1]}**" if (heading := _HEADING.match(line)) else line for line in brief.body.splitlines()]
+        lines += [inert(warning), ""]
+    lines += [f"**{BOTTOM_LINE}** {inert(brief.summary)}", ""]
+    lines += [_body_line(line) for line in brief.body.splitlines()]
     if brief.sources:
         lines += ["", f"**{SOURCES}**"] + [f"- {_source_link(source)}" for source in brief.sources]
     embeds = [discord.Embed(description=text) for text in _pages(lines, PAGE_TEXT_LIMIT)]
-    embeds[0].title = wording.clip(brief.title, TITLE_LIMIT)
-    embeds[-1].set_footer(text=wording.clip(wording.freshness_line(answer.freshness, answer.asked_at), FOOTER_LIMIT))
-    replies: list[DiscordReply] = []
-    batch: list[discord.Embed] = []
+    embeds[0].title = clip_inert(title, TITLE_LIMIT)
+    # Any message may turn out the last, under the cap: each leaves room for the provenance footer.
+    footer = wording.clip(wording.freshness_line(answer.freshness, answer.asked_at), FOOTER_LIMIT)
+    batches: list[list[discord.Embed]] = [[]]
     for embed in embeds:
-        if batch and (len(batch) == EMBEDS_PER_MESSAGE or sum(map(len, batch)) + len(embed) > EMBED_TOTAL_LIMIT):
-            replies.append(DiscordReply(embeds=tuple(batch)))
-            batch = []
+        batch = batches[-1]
+        full = sum(map(len, batch)) + len(embed) + len(footer) > EMBED_TOTAL_LIMIT
+        if batch and (len(batch) == EMBEDS_PER_MESSAGE or full):
+            batches.append(batch := [])
         batch.append(embed)
-    replies.append(DiscordReply(embeds=tuple(batch)))
+    rest = ""
+    if len(batches) > FULL_BRIEF_MESSAGES:
+        batches = batches[:FULL_BRIEF_MESSAGES]
+        rest = wording.FULL_BRIEF_REST.format(brief_id=brief.id)
+    batches[-1][-1].set_footer(text=footer)
+    replies = [DiscordReply(embeds=tuple(batch)) for batch in batches]
+    replies[-1] = DiscordReply(content=rest, embeds=replies[-1].embeds)
     return replies
 
 
@@ -231,10 +259,11 @@ def _answer_embed(answer: Answer) -> tuple[discord.Embed, bool]:
     assert answer.brief is not None
     assert answer.freshness is not None
     brief = answer.brief
-    complete = len(brief.title) <= TITLE_LIMIT and not _has_more_than_key_points(brief)
+    title = _title(brief.title)
+    complete = len(title) <= TITLE_LIMIT and not _has_more_than_key_points(brief)
     stale = answer.freshness.stale
     embed = discord.Embed(
-        title=wording.clip(brief.title, TITLE_LIMIT),
+        title=clip_inert(title, TITLE_LIMIT),
         colour=discord.Colour.orange() if stale else discord.Colour.blurple(),
     )
     footer = wording.freshness_line(answer.freshness, answer.asked_at)
@@ -246,9 +275,9 @@ def _answer_embed(answer: Answer) -> tuple[discord.Embed, bool]:
     if answer.alternatives:
         value, _ = _fill(_title_list(answer.alternatives, numbered=False), FIELD_VALUE_LIMIT)
         embed.add_field(name=wording.ALTERNATIVES.rstrip(":"), value=value, inline=False)
-    blocks = [wording.stale_warning(answer) or "", brief.summary]
+    blocks = [inert(wording.stale_warning(answer) or ""), inert(brief.summary)]
     if brief.key_points:
-        blocks += [f"**{KEY_POINTS}**\n" + "\n".join(f"- {point}" for point in brief.key_points)]
+        blocks += [f"**{KEY_POINTS}**\n" + "\n".join(f"- {inert(point)}" for point in brief.key_points)]
     # The description gets whatever room the rest of the embed leaves under the 6,000 total.
     room = min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(embed))
     embed.description, whole = _fill([block for block in blocks if block], room, separator="\n\n")
@@ -266,7 +295,7 @@ def _fill(blocks: Sequence[str], limit: int, *, separator: str = "\n") -> tuple[
         room = limit - len(text) - (len(separator) if text else 0)
         # A sliver of a block reads as noise; below a few words, stop at the last whole block.
         if room >= 40 or not text:
-            text = f"{text}{separator}{wording.clip(block, room)}" if text else wording.clip(block, room)
+            text = f"{text}{separator}{clip_inert(block, room)}" if text else clip_inert(block, room)
         return text, False
     return text, True
 
@@ -276,7 +305,9 @@ def _pages(lines: Iterable[str], limit: int) -> list[str]:
     pages: list[str] = []
     page = ""
     for line in lines:
-        for piece in _split_long(line, limit):
+        # A piece split off a line starts a line of its own, so it is escaped as one (one character more).
+        pieces = _split_long(line, limit - 1)
+        for piece in pieces[:1] + [line_start_inert(piece) for piece in pieces[1:]]:
             if page and len(page) + 1 + len(piece) > limit:
                 pages.append(page)
                 page = piece
@@ -288,15 +319,32 @@ def _pages(lines: Iterable[str], limit: int) -> list[str]:
 
 
 def _split_long(line: str, limit: int) -> list[str]:
+    """The line in pieces of at most ``limit``, cut at a space where one is near, never inside an escape."""
     pieces: list[str] = []
     while len(line) > limit:
         cut = line.rfind(" ", 0, limit)
         if cut < limit * 0.6:
             cut = limit
+            while cut > 1 and (cut - len(line[:cut].rstrip("\\"))) % 2:
+                cut -= 1
         pieces.append(line[:cut].rstrip())
         line = line[cut:].lstrip()
     pieces.append(line)
     return pieces
+
+
+def _body_line(line: str) -> str:
+    """One line of a brief's Markdown body as Discord shows it: headings in bold, bullets as bullets, all inert."""
+    if heading := _HEADING.match(line):
+        return f"**{inert(heading[1])}**" if heading[1] else ""
+    if bullet := _BULLET.match(line):
+        return f"- {inert(bullet[1])}"
+    return inert(line)
+
+
+def _title(title: str) -> str:
+    """A brief's title for an embed title: one line, inert, not yet cut."""
+    return inert(" ".join(title.split()))
 
 
 def _has_more_than_key_points(brief: Brief) -> bool:
@@ -313,31 +361,23 @@ def _has_more_than_key_points(brief: Brief) -> bool:
 
 def _source_link(source: Source) -> str:
     """A source as a Markdown link; only the brief's own http(s) URLs become links."""
-    title = _link_text(source.title)
+    title = _plain(source.title, LISTED_TITLE_LIMIT)
     parts = urlsplit(source.url)
     if parts.scheme in ("http", "https") and parts.netloc:
         return f"[{title}]({source.url.translate(_NOT_IN_URL)})"
     return title
 
 
-def _link_text(text: str) -> str:
-    # escape_markdown leaves lone brackets alone, and a "]" would end the link text early: escape them
-    # separately, as escaping its output again would turn its own backslashes into literal ones.
-    pieces = _BRACKET.split(wording.clip(" ".join(text.split()), LISTED_TITLE_LIMIT))
-    return "".join("\\" + p if p in ("[", "]") else discord.utils.escape_markdown(p) for p in pieces)
-
-
 def _title_list(choices: Sequence[Choice], *, numbered: bool = True) -> list[str]:
-    return [
-        (f"{n}. " if numbered else "- ") + _plain(choice.title, LISTED_TITLE_LIMIT)
-        for n, choice in enumerate(choices, start=1)
-    ]
+    labels = wording.choice_labels(choices, LISTED_TITLE_LIMIT)
+    return [(f"{n}. " if numbered else "- ") + inert(label) for n, label in enumerate(labels, start=1)]
 
 
 def _choice_buttons(choices: Sequence[Choice]) -> tuple[DiscordButton, ...]:
+    labels = wording.choice_labels(choices, min(wording.CHOICE_LABEL_LIMIT, BUTTON_LABEL_LIMIT))
     return tuple(
-        DiscordButton(custom_id(Action.SHOW, choice.brief_id), wording.clip(choice.title, BUTTON_LABEL_LIMIT))
-        for choice in choices
+        DiscordButton(custom_id(Action.SHOW, choice.brief_id), label)
+        for choice, label in zip(choices, labels, strict=True)
         if len(custom_id(Action.SHOW, choice.brief_id)) <= CUSTOM_ID_LIMIT
     )
 
@@ -348,13 +388,8 @@ def _echo(query: str) -> str:
 
 
 def _plain(text: str, limit: int) -> str:
-    """Text shown as typed: one line, cut to ``limit``, Markdown and mentions escaped.
-
-    Allowed mentions are off on every send; escaping is a second layer, so a
-    ``@everyone`` in a question or a name is shown, never acted on.
-    """
-    clipped = wording.clip(" ".join(text.split()), limit)
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(clipped))
+    """Text shown as typed on one line: cut to ``limit`` characters as typed, then made ``inert``."""
+    return inert(wording.clip(" ".join(text.split()), limit))
 
 
 def _content(lines: Sequence[str]) -> str:

@@ -231,15 +231,22 @@ def _chunks(lines: Sequence[str], limit: int) -> list[str]:
 
 def _choices(heading: str | None, choices: Sequence[Choice], query: str) -> list[dict[str, Any]]:
     """The choices listed by full title (buttons cut titles at 75 characters), then a button for each."""
-    lines = ([escape(heading)] if heading else []) + [f"\u2022 {escape(choice.title)}" for choice in choices]
+    lines = ([escape(heading)] if heading else []) + [
+        f"\u2022 {escape(label)}" for label in wording.choice_labels(choices)
+    ]
     return [_mrkdwn_section(_fit("\n".join(lines), SECTION_LIMIT)[0]), _choice_buttons(choices, query)]
 
 
 def _choice_buttons(choices: Sequence[Choice], query: str) -> dict[str, Any]:
+    # Labels are measured as sent, escaped, so cutting them to Slack's limit never cuts the details that tell
+    # two alike titles apart.
+    limit = min(wording.CHOICE_LABEL_LIMIT, BUTTON_TEXT_LIMIT)
+    labels = wording.choice_labels(choices, limit, measure=lambda label: len(escape(label)))
     return {
         "type": "actions",
         "elements": [
-            _button(choice.title, f"{ACTION_SHOW}:{n}", choice.brief_id, query) for n, choice in enumerate(choices)
+            _button(label, f"{ACTION_SHOW}:{n}", choice.brief_id, query)
+            for n, (choice, label) in enumerate(zip(choices, labels, strict=True))
         ],
     }
 
