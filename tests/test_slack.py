@@ -390,11 +390,13 @@ def test_ambiguous_and_answer_outcomes_are_distinct(newsroom: Newsroom) -> None:
     assert newsroom.ask("Brazil election runoff results", REPORTER).outcome is Outcome.NO_MATCH
 
 
-def test_review_dates_before_now_flag_the_answer_as_stale(newsroom: Newsroom) -> None:
-    """A brief past its review date carries a visible warning in its Slack blocks."""
+def test_review_dates_before_now_flag_the_answer_as_stale_with_one_warning_icon(newsroom: Newsroom) -> None:
+    """A brief past its review date carries a visible warning in its Slack blocks, marked by one icon, not two."""
     newsroom.push(_hostile_brief(id="stale-brief", review_by=date(2026, 1, 1)), editor="t", channel="test")
     blocks = answer_message(newsroom.answer_brief("stale-brief", REPORTER)).blocks
-    assert any(":warning: *\u26a0 Past its review date (2026-01-01)" in text for text in iter_texts(list(blocks)))
+    (warning,) = [text for text in iter_texts(list(blocks)) if "Past its review date (2026-01-01)" in text]
+    assert warning.startswith("*\u26a0 Past its review date (2026-01-01)")
+    assert warning.count("\u26a0") + warning.count(":warning:") == 1
 
 
 def test_the_shipped_manifest_asks_slack_for_exactly_what_the_app_handles() -> None:

@@ -145,8 +145,8 @@ def _brief_message(answer: Answer, *, shareable: bool, shared_by: str | None) ->
     summary, summary_cut = _fit(f"*{wording.BOTTOM_LINE}* {escape(brief.summary)}", SECTION_LIMIT)
     blocks.append(_mrkdwn_section(summary))
     warning = wording.stale_warning(answer)
-    if warning:
-        blocks.append(_mrkdwn_section(f":warning: *{escape(warning)}*"))
+    if warning:  # the wording carries its own warning sign
+        blocks.append(_mrkdwn_section(f"*{escape(warning)}*"))
     cut = summary_cut
     if brief.key_points:
         points, points_cut = _bulleted(f"*{wording.KEY_POINTS}*", [escape(p) for p in brief.key_points])
