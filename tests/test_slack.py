@@ -13,9 +13,12 @@ import yaml
 from conftest import NOW, REPO, REPORTER
 from fake_slack import (
     Failure,
+    action_body,
     dm_event,
     iter_texts,
     mention_event,
+    new_trigger_id,
+    signed_headers,
     slash_body,
 )
 from slack_harness import Served
@@ -135,6 +138,18 @@ async def test_share_posts_the_answer_in_the_channel_attributed_to_who_shared_it
     assert blocks[0]["text"]["text"] == KREMLIN_TITLE
     assert "Shared by anna.k" in list(iter_texts(blocks))
     assert _button_values(blocks, ACTION_SHARE) == []  # a shared answer is not shared again
+
+
+async def test_a_replayed_signed_click_is_carried_out_once(served: Served) -> None:
+    """The same signed "Share in channel" click sent three times shares the brief once; replays get an empty 200."""
+    value = json.dumps({"id": KREMLIN, "q": QUESTION})
+    body = action_body(ACTION_SHARE, value, served.fake.response_url("click"), trigger_id=new_trigger_id())
+    headers = signed_headers(body)
+    replies = [await served.post(body, headers) for _ in range(3)]
+    assert [(status, reply) for status, reply, _ in replies] == [(200, ""), (200, ""), (200, "")]
+    await served.wait_for("/commands/", count=2, timeout=0.5)
+    (posted,) = served.fake.calls("/commands/")
+    assert posted.body["response_type"] == "in_channel"
 
 
 async def test_full_brief_button_sends_the_whole_brief(served: Served) -> None:

@@ -6,12 +6,22 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 import pytest
-from conftest import REPORTER
-from fake_slack import SECRET, Failure, FakeSlack, form_values, signed_headers, slash_body, view_submission_body
+from conftest import REPORTER, Clock
+from fake_slack import (
+    SECRET,
+    Failure,
+    FakeSlack,
+    form_values,
+    new_trigger_id,
+    signed_headers,
+    slash_body,
+    view_submission_body,
+)
 from slack_harness import Served
 from test_slack import KREMLIN
 
@@ -154,6 +164,38 @@ async def test_history_shows_who_changed_what_and_revert_restores_an_old_version
     assert reply["text"] == f"Reverted {KREMLIN} to the content of v1: it is now v3."
     latest = served.newsroom.show(KREMLIN, REPORTER)
     assert (latest.number, latest.brief.summary, latest.channel) == (3, first.summary, "slack")
+
+
+async def test_a_replayed_signed_revert_makes_one_version(served: Served, clock: Clock) -> None:
+    """The same signed ``/brief revert ID 1`` sent three times within five minutes reverts once; replays get an
+    empty 200."""
+    first = served.newsroom.show(KREMLIN, REPORTER).brief
+    served.newsroom.push(replace(first, summary="A mistaken edit."), editor="Ben Okafor", channel="api")
+    body = slash_body(f"revert {KREMLIN} 1", served.fake.response_url(), user_id=EDITOR_ID)
+    headers = signed_headers(body)
+    replies = []
+    for _ in range(3):
+        replies.append(await served.post(body, headers))
+        clock.now += timedelta(minutes=1)  # a replay comes later: a revert done again would differ in its time
+    assert served.newsroom.show(KREMLIN, REPORTER).number == 3
+    assert replies[0][0] == 200
+    assert json.loads(replies[0][1])["text"] == f"Reverted {KREMLIN} to the content of v1: it is now v3."
+    assert [(status, reply) for status, reply, _ in replies[1:]] == [(200, ""), (200, "")]
+
+
+async def test_a_replayed_form_submission_is_pushed_once(served: Served) -> None:
+    """The same signed edit-form submission sent three times pushes one version and confirms it once."""
+    view = await _open_form(served)
+    body = view_submission_body(
+        view, form_values(view, summary="One edit."), user=EDITOR_ID, trigger_id=new_trigger_id()
+    )
+    headers = signed_headers(body)
+    replies = [await served.post(body, headers) for _ in range(3)]
+    assert [(status, reply) for status, reply, _ in replies] == [(200, ""), (200, ""), (200, "")]
+    version = served.newsroom.show(KREMLIN, REPORTER)
+    assert (version.number, version.brief.summary) == (2, "One edit.")
+    await served.wait_for("/api/chat.postEphemeral", count=2, timeout=0.5)
+    assert len(served.fake.calls("/api/chat.postEphemeral")) == 1
 
 
 async def test_a_followed_brief_updated_by_any_path_is_announced_once_to_the_channel(served: Served) -> None:

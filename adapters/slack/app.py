@@ -85,7 +85,8 @@ TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 
 SEEN_EVENTS = 10_000
 KEEP_SECONDS = 3600.0
-"""Slack retries an event for about five minutes; ids are remembered for an hour, at most this many."""
+"""Slack retries an event for about five minutes, and a signed request is accepted for five minutes; event and
+trigger ids are remembered for an hour, at most this many."""
 
 
 @dataclass(frozen=True)
@@ -186,11 +187,18 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
     seen = RecentIds(SEEN_EVENTS, max_age=KEEP_SECONDS)
 
     @app.middleware
-    async def answer_each_event_once(body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]) -> Any:
+    async def carry_out_each_request_once(body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]) -> Any:
+        # Runs after Bolt has checked the signature, so only Slack's own requests are remembered.
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and not seen.first_time(event_id):
+        if isinstance(event_id, str) and not seen.first_time(("event", event_id)):
             log.info("event %s delivered again; already answered", event_id)
             return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
+        # Each command, click and form submission has its own trigger id: a signed request replayed within
+        # Slack's five minutes is acknowledged and not carried out again (a revert would make another version).
+        trigger_id = body.get("trigger_id")
+        if isinstance(trigger_id, str) and not seen.first_time(("trigger", trigger_id)):
+            log.info("%s with trigger %s sent again; already carried out", body.get("type", "command"), trigger_id)
+            return BoltResponse(status=200, body="")
         return await next()
 
     group_members: dict[str, Any] = {"members": frozenset(), "fetched": float("-inf")}
