@@ -27,7 +27,7 @@ from test_slack import KREMLIN
 
 from adapters.serve import Announcer, start_http
 from adapters.slack.app import EDIT_COMMAND, SlackSettings, SlackSurface
-from bot.briefs import Status
+from bot.briefs import Brief, Source, Status, brief_to_markdown, parse_brief, with_key_points
 from bot.newsroom import Newsroom
 
 TIMEOUT = 2
@@ -118,6 +118,62 @@ async def test_bad_values_in_the_modal_are_shown_beside_their_field(served: Serv
     _, reply = await _submit(served, view, title="")
     assert "title" in json.loads(reply)["errors"]
     assert served.newsroom.show(KREMLIN, REPORTER).number == 1
+
+
+def _points(total: int, count: int = 30) -> list[str]:
+    """``count`` key points that take exactly ``total`` characters in the form, one a line."""
+    size, extra = divmod(total - (count - 1), count)
+    points = []
+    for number in range(count):
+        cut = (f"Point {number + 1}: " + "the ministry confirmed the figures again " * 10)[
+            : size + (number < extra) - 1
+        ]
+        points.append(cut[:-1] + "s." if cut.endswith(" ") else cut + ".")
+    assert len("\n".join(points)) == total
+    return points
+
+
+def _long_kremlin(served: Served, points: int, summary: int = 0) -> Brief:
+    """The Kremlin brief with key points (and a bottom line) of the given lengths, pushed as a new version."""
+    brief = served.newsroom.show(KREMLIN, REPORTER).brief
+    brief = replace(
+        brief,
+        summary=(brief.summary + " And" + " more" * summary)[: max(summary, len(brief.summary))],
+        body=with_key_points(brief.body, _points(points)),
+        sources=tuple(Source(f"Report {n} | annex", f"https://example.com/reports/{n}") for n in range(40)),
+    )
+    brief = parse_brief(brief_to_markdown(brief), "test").brief  # as a brief file would hold it
+    served.newsroom.push(brief, editor="Anna Kowalski", channel="api")
+    return brief
+
+
+async def test_a_long_brief_that_fits_the_form_is_stored_unchanged_when_submitted_unchanged(served: Served) -> None:
+    """Fields filled to the form's last character (3,000), submitted as prefilled, store the same brief."""
+    brief = _long_kremlin(served, points=3000, summary=3000)
+    view = await _open_form(served)
+    assert {len(block["element"].get("initial_value", "")) for block in view["blocks"][:3]} >= {3000}
+    status, reply = await _submit(served, view)
+    assert (status, reply) == (200, "")
+    stored = served.newsroom.show(KREMLIN, REPORTER).brief
+    assert len(stored.key_points) == 30
+    assert stored.key_points == brief.key_points
+    assert replace(stored, updated=brief.updated, editor=brief.editor) == brief  # only who and when are new
+
+
+async def test_a_brief_too_long_for_the_form_is_refused_with_which_field_and_what_to_do(served: Served) -> None:
+    """/brief-edit on a brief whose key points outgrow a form field opens no form, which would cut them, and says
+    which field is too long and how to edit the file instead."""
+    _long_kremlin(served, points=3001)
+    reply = await _command(served, KREMLIN, EDITOR_ID, command=EDIT_COMMAND)
+    assert reply["response_type"] == "ephemeral"
+    assert reply["blocks"][0]["text"]["text"] == (
+        f"{KREMLIN} cannot be edited in a Slack form without losing text. Too long for a form field "
+        f"(3,000 characters): key points (3,001 characters). Edit the brief file instead: "
+        f"`briefbot show {KREMLIN} --raw &gt; {KREMLIN}.md`, then `briefbot push {KREMLIN}.md`."
+    )
+    await served.wait_for("/api/views.open", timeout=0.5)
+    assert served.fake.calls("/api/views.open") == []
+    assert served.newsroom.show(KREMLIN, REPORTER).number == 2
 
 
 async def test_reporters_cannot_edit_or_revert(served: Served) -> None:

@@ -36,7 +36,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.recent import RecentIds
-from adapters.slack.editing import EDIT_CALLBACK, edit_view, edited_brief, view_metadata
+from adapters.slack.editing import EDIT_CALLBACK, edit_view, edited_brief, too_long_to_edit, view_metadata
 from adapters.slack.render import (
     ACTION_FULL,
     ACTION_SHARE,
@@ -259,6 +259,9 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
             version = newsroom.show(brief_id, asker)
         except BriefbotError as error:
             await ack(response_type="ephemeral", **notice_message(str(error)).payload())
+            return
+        if (too_long := too_long_to_edit(version.brief)) is not None:
+            await ack(response_type="ephemeral", **notice_message(too_long).payload())
             return
         await ack()
         later(open_form(command["trigger_id"], edit_view(version, command["channel_id"])))
