@@ -23,6 +23,7 @@ from fake_slack import (
 )
 from slack_harness import Served
 from slack_sdk.models.blocks import Block
+from test_slack_render import huge_brief
 
 from adapters.slack.app import COMMAND, EDIT_COMMAND, EVENTS_PATH, SlackSettings, plain_question
 from adapters.slack.render import ACTION_FULL, ACTION_SHARE, ACTION_SHOW, MAX_BLOCKS, answer_message, escape
@@ -164,6 +165,23 @@ async def test_full_brief_button_sends_the_whole_brief(served: Served) -> None:
         assert paragraph.splitlines()[0].strip() in plain_question(texts.replace("\n", " ")) or paragraph.splitlines()[
             0
         ].strip() in texts.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
+
+
+async def test_full_brief_of_a_huge_brief_is_four_messages_within_limits_ending_with_where_the_rest_is(
+    served: Served,
+) -> None:
+    """ "Full brief" on a brief of about 500 KB posts at most four valid messages, the last saying where the rest is."""
+    served.newsroom.push(huge_brief(points=200, background_paragraphs=380).brief, editor="tester", channel="test")
+    assert await served.click(ACTION_FULL, json.dumps({"id": "huge-brief", "q": "huge"})) == 200
+    await served.wait_for("/commands/", count=4)
+    await served.wait_for("/commands/", count=5, timeout=0.5)
+    posted = served.fake.calls("/commands/")
+    assert len(posted) == 4
+    for call in posted:
+        blocks = _validated(call.body["blocks"])
+        assert sum(len(text) for text in iter_texts(blocks)) < 12_000
+    last = posted[-1].body["blocks"][-1]["text"]["text"]
+    assert last.startswith("The rest is too long for Slack: see the whole brief with `briefbot show huge-brief`")
 
 
 async def test_a_button_naming_a_hidden_brief_is_refused_politely(served: Served) -> None:

@@ -37,13 +37,13 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.recent import RecentIds
 from adapters.slack.editing import EDIT_CALLBACK, edit_view, edited_brief, too_long_to_edit, view_metadata
+from adapters.slack.full_brief import full_brief_messages
 from adapters.slack.render import (
     ACTION_FULL,
     ACTION_SHARE,
     ACTION_SHOW,
     SlackMessage,
     answer_message,
-    full_brief_messages,
     help_message,
     notice_message,
     parse_button_value,
