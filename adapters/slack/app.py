@@ -17,10 +17,12 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
@@ -65,6 +67,16 @@ __all__ = [
 ]
 
 log = logging.getLogger("briefbot.slack")
+
+
+class _SameTokenWarning(logging.Filter):
+    """Drops Bolt's "`token` will be unused" warning: Bolt reads SLACK_BOT_TOKEN itself; it is our client's token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+logging.getLogger(f"slack_bolt.{AsyncApp.__name__}").addFilter(_SameTokenWarning())
 
 DEFAULT_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
@@ -438,11 +450,27 @@ class SlackSurface:
             log.error("posting an update in %s timed out; not retried, as Slack may have posted it", channel)
 
     async def start(self) -> None:
-        """Open the Socket Mode connection when configured; HTTP mode needs nothing more."""
+        """Check the bot token (a wrong one fails here, not at the first question); then, in Socket Mode, connect."""
+        await self._check_token()
         if self.settings.socket_mode:
             web_client = AsyncWebClient(base_url=self.settings.api_url, retry_handlers=retry_handlers())
             self._socket = AsyncSocketModeHandler(self.app, self.settings.app_token, web_client=web_client)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt
+
+    async def _check_token(self) -> None:
+        """Ask Slack's ``auth.test`` whether the bot token is good; SettingsError, never echoing it, when not."""
+        try:
+            await self.app.client.auth_test()
+        except SlackApiError as error:
+            raise SettingsError(
+                f"SLACK_BOT_TOKEN: Slack refused the bot token ({error.response.get('error')}); copy the Bot User "
+                "OAuth Token (xoxb-...) from your app's OAuth & Permissions page"
+            ) from None
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise SettingsError(
+                f"SLACK_API_URL: Slack's Web API at {self.settings.api_url} could not be reached "
+                f"({type(error).__name__}); check the address and the network"
+            ) from None
 
     async def stop(self) -> None:
         """Close the Socket Mode connection, if open."""
