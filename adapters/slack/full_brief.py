@@ -41,14 +41,15 @@ MESSAGE_TEXT_BUDGET = 10_000
 def full_brief_messages(version: Version) -> list[SlackMessage]:
     """The whole brief, body and all, split to fit Slack; past ``FULL_BRIEF_MESSAGES`` messages, where the rest is."""
     brief = version.brief
-    header = _plain(f"{brief.title} (v{version.number})", HEADER_LIMIT)
+    heading = f"{brief.title} (v{version.number})"
     texts = []
-    if header["text"].endswith(wording.ELLIPSIS):  # the header cut the title: it is given whole below it
+    if len(escape(heading)) > HEADER_LIMIT:  # the header cuts the title: it is given whole below it
         texts += _bold_pieces(escape(brief.title.strip()))
     texts += _split(f"*{wording.BOTTOM_LINE}* {escape(brief.summary)}", SECTION_LIMIT)
     texts += _chunks(_body_lines(brief.body), SECTION_LIMIT)
     texts += _chunks(_source_lines(brief.sources), SECTION_LIMIT)
-    pages = _pages([{"type": "header", "text": header}, *(_mrkdwn_section(text) for text in texts)])
+    header = {"type": "header", "text": _plain(heading, HEADER_LIMIT)}
+    pages = _pages([header, *(_mrkdwn_section(text) for text in texts)])
     if len(pages) > FULL_BRIEF_MESSAGES:
         pages = pages[:FULL_BRIEF_MESSAGES]
         note = _section(wording.FULL_BRIEF_REST.format(platform="Slack", brief_id=brief.id))
