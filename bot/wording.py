@@ -38,6 +38,7 @@ __all__ = [
     "SHARED_BY",
     "SHARE_LABEL",
     "SOURCES",
+    "TOO_LONG_TO_EDIT",
     "UNFOLLOWED",
     "UPDATED",
     "choice_labels",
@@ -87,10 +88,6 @@ KEY_POINTS = "Key points"
 SOURCES = "Sources"
 SHARE_LABEL = "Share in channel"
 FULL_BRIEF_LABEL = "Full brief"
-FULL_BRIEF_REST = (
-    "This brief is too long to show here in full. Read all of it with `briefbot show {brief_id}` "
-    "or `GET /api/briefs/{brief_id}`."
-)
 SHARED_BY = "Shared by {name}"
 BRIEF_GONE = "That brief is no longer available. Ask again to get the current one."
 UPDATED = "Updated: {title} (v{version}{desk}) - {what}"
@@ -104,6 +101,17 @@ HISTORY = "History of \u201c{title}\u201d ({brief_id}), oldest first:"
 EDITORS_ONLY = "Only editors can change briefs. Ask your desk's editor, or see `history` for who updated it."
 REVERTED = "Reverted {brief_id} to the content of v{number}: it is now v{version}."
 EDITED = "Pushed {brief_id} v{version}."
+TOO_LONG_TO_EDIT = (
+    "{brief_id} cannot be edited in a {platform} form without losing text. Too long for a form field "
+    "({limit:,} characters): {fields}. Edit the brief file instead: `briefbot show {brief_id} --raw > "
+    "{brief_id}.md`, then `briefbot push {brief_id}.md`."
+)
+"""``fields`` names each field too long with its length, e.g. "key points (3,412 characters)"."""
+FULL_BRIEF_REST = (
+    "The rest is too long for {platform}: see the whole brief with `briefbot show {brief_id}` "
+    "or GET /api/briefs/{brief_id}."
+)
+"""The last line of a "Full brief" that hit the platform's limit on messages."""
 
 
 HIDDEN_DRAFT = "draft: not shown to reporters"

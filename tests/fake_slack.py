@@ -7,6 +7,7 @@ reach Slack. A test can queue failures (429 with Retry-After, 5xx) per path.
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -22,6 +23,13 @@ SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 BOT_USER = "UBOT"
 TEAM = "T111"
+
+_TRIGGERS = itertools.count(1)
+
+
+def new_trigger_id() -> str:
+    """A trigger id as Slack makes one: unique to each command, click or form submission."""
+    return f"111.{next(_TRIGGERS)}.abc"
 
 
 @dataclass
@@ -143,8 +151,10 @@ class FakeSlack:
         self._server.server_close()
 
 
-def slash_body(text: str, response_url: str, user_id: str = "U222", command: str = "/brief") -> str:
-    """A form-encoded slash command as Slack posts it."""
+def slash_body(
+    text: str, response_url: str, user_id: str = "U222", command: str = "/brief", trigger_id: str | None = None
+) -> str:
+    """A form-encoded slash command as Slack posts it, with a new trigger id unless one is given."""
     return urlencode(
         {
             "token": "unused",
@@ -158,7 +168,7 @@ def slash_body(text: str, response_url: str, user_id: str = "U222", command: str
             "text": text,
             "api_app_id": "A111",
             "response_url": response_url,
-            "trigger_id": "111.222.abc",
+            "trigger_id": trigger_id or new_trigger_id(),
         }
     )
 
@@ -192,8 +202,15 @@ def dm_event(text: str, **extra: Any) -> dict[str, Any]:
     return {"type": "message", "channel_type": "im", "user": "U222", "text": text, "ts": "1700000001.0001"} | extra
 
 
-def action_body(action_id: str, value: str, response_url: str, ephemeral: bool = True, user: str = "U222") -> str:
-    """A form-encoded ``block_actions`` payload, as Slack posts a button click."""
+def action_body(
+    action_id: str,
+    value: str,
+    response_url: str,
+    ephemeral: bool = True,
+    user: str = "U222",
+    trigger_id: str | None = None,
+) -> str:
+    """A form-encoded ``block_actions`` payload, as Slack posts a button click, with a new trigger id unless given."""
     payload = {
         "type": "block_actions",
         "team": {"id": TEAM, "domain": "newsroom"},
@@ -201,7 +218,7 @@ def action_body(action_id: str, value: str, response_url: str, ephemeral: bool =
         "api_app_id": "A111",
         "token": "unused",
         "container": {"type": "message", "message_ts": "1700000000.0003", "is_ephemeral": ephemeral},
-        "trigger_id": "111.222.abc",
+        "trigger_id": trigger_id or new_trigger_id(),
         "channel": {"id": "C111", "name": "world-desk"},
         "response_url": response_url,
         "actions": [{"action_id": action_id, "block_id": "b1", "type": "button", "value": value, "action_ts": "1"}],
@@ -233,7 +250,9 @@ def iter_texts(blocks: list[dict[str, Any]]) -> Iterator[str]:
             yield text["text"] if isinstance(text, dict) else text
 
 
-def view_submission_body(view: dict[str, Any], values: dict[str, Any], user: str = "U222") -> str:
+def view_submission_body(
+    view: dict[str, Any], values: dict[str, Any], user: str = "U222", trigger_id: str | None = None
+) -> str:
     """A form-encoded ``view_submission`` payload: the modal as opened, with the editor's values filled in."""
     submitted = {**view, "id": "V1", "state": {"values": values}}
     payload = {
@@ -242,7 +261,7 @@ def view_submission_body(view: dict[str, Any], values: dict[str, Any], user: str
         "user": {"id": user, "username": "anna.k", "name": "anna.k", "team_id": TEAM},
         "api_app_id": "A111",
         "token": "unused",
-        "trigger_id": "111.222.abc",
+        "trigger_id": trigger_id or new_trigger_id(),
         "view": submitted,
     }
     return urlencode({"payload": json.dumps(payload)})

@@ -191,6 +191,6 @@ async def test_full_brief_on_a_huge_brief_sends_a_few_messages_and_says_where_th
     assert "(end 0)" in text  # the brief from its start, in order
     assert text.index("(end 0)") < text.index("(end 1)")
     assert pages[0].data["embeds"][0]["title"] == KREMLIN_TITLE
-    assert pages[-1].data["content"] == wording.FULL_BRIEF_REST.format(brief_id=KREMLIN)
+    assert pages[-1].data["content"] == wording.FULL_BRIEF_REST.format(platform="Discord", brief_id=KREMLIN)
     assert all(not page.data.get("content") for page in pages[:-1])
     assert pages[-1].data["embeds"][-1]["footer"]["text"].startswith("v2 · updated")

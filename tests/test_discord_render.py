@@ -250,7 +250,7 @@ def test_the_provenance_footer_fits_whichever_message_it_ends() -> None:
 def test_the_full_brief_is_whole_up_to_the_cap_and_past_it_says_where_the_rest_is() -> None:
     """A brief that fills the capped number of messages has no note; a longer one stops there and names the rest."""
     paragraphs = [f"Paragraph {n}: " + "the Kremlin said more " * 40 for n in range(200)]
-    rest = wording.FULL_BRIEF_REST.format(brief_id="kremlin-line")
+    rest = wording.FULL_BRIEF_REST.format(platform="Discord", brief_id="kremlin-line")
     # The longest brief that still fits: one paragraph more and it would not.
     whole = next(
         pages
@@ -322,7 +322,7 @@ def test_any_brief_renders_within_every_limit_and_the_full_brief_loses_nothing(
     if pages[-1].content:  # past the cap: the last message says where the rest is, and nothing more can be checked
         assert (len(pages), pages[-1].content) == (
             FULL_BRIEF_MESSAGES,
-            wording.FULL_BRIEF_REST.format(brief_id=brief.id),
+            wording.FULL_BRIEF_REST.format(platform="Discord", brief_id=brief.id),
         )
         return
     everything = "".join("".join(as_shown(e.description or "").split()) for page in pages for e in page.embeds)

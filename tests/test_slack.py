@@ -13,13 +13,17 @@ import yaml
 from conftest import NOW, REPO, REPORTER
 from fake_slack import (
     Failure,
+    action_body,
     dm_event,
     iter_texts,
     mention_event,
+    new_trigger_id,
+    signed_headers,
     slash_body,
 )
 from slack_harness import Served
 from slack_sdk.models.blocks import Block
+from test_slack_render import huge_brief
 
 from adapters.slack.app import COMMAND, EDIT_COMMAND, EVENTS_PATH, plain_question
 from adapters.slack.render import ACTION_FULL, ACTION_SHARE, ACTION_SHOW, MAX_BLOCKS, answer_message, escape
@@ -140,6 +144,18 @@ async def test_share_posts_the_answer_in_the_channel_attributed_to_who_shared_it
     assert _button_values(blocks, ACTION_SHARE) == []  # a shared answer is not shared again
 
 
+async def test_a_replayed_signed_click_is_carried_out_once(served: Served) -> None:
+    """The same signed "Share in channel" click sent three times shares the brief once; replays get an empty 200."""
+    value = json.dumps({"id": KREMLIN, "q": QUESTION})
+    body = action_body(ACTION_SHARE, value, served.fake.response_url("click"), trigger_id=new_trigger_id())
+    headers = signed_headers(body)
+    replies = [await served.post(body, headers) for _ in range(3)]
+    assert [(status, reply) for status, reply, _ in replies] == [(200, ""), (200, ""), (200, "")]
+    await served.wait_for("/commands/", count=2, timeout=0.5)
+    (posted,) = served.fake.calls("/commands/")
+    assert posted.body["response_type"] == "in_channel"
+
+
 async def test_full_brief_button_sends_the_whole_brief(served: Served) -> None:
     """ "Full brief" sends the brief's whole body to the asker, after the ack."""
     _, reply = await served.slash(QUESTION)
@@ -152,6 +168,23 @@ async def test_full_brief_button_sends_the_whole_brief(served: Served) -> None:
         assert paragraph.splitlines()[0].strip() in plain_question(texts.replace("\n", " ")) or paragraph.splitlines()[
             0
         ].strip() in texts.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
+
+
+async def test_full_brief_of_a_huge_brief_is_four_messages_within_limits_ending_with_where_the_rest_is(
+    served: Served,
+) -> None:
+    """ "Full brief" on a brief of about 500 KB posts at most four valid messages, the last saying where the rest is."""
+    served.newsroom.push(huge_brief(points=200, background_paragraphs=380).brief, editor="tester", channel="test")
+    assert await served.click(ACTION_FULL, json.dumps({"id": "huge-brief", "q": "huge"})) == 200
+    await served.wait_for("/commands/", count=4)
+    await served.wait_for("/commands/", count=5, timeout=0.5)
+    posted = served.fake.calls("/commands/")
+    assert len(posted) == 4
+    for call in posted:
+        blocks = _validated(call.body["blocks"])
+        assert sum(len(text) for text in iter_texts(blocks)) < 12_000
+    last = posted[-1].body["blocks"][-1]["text"]["text"]
+    assert last.startswith("The rest is too long for Slack: see the whole brief with `briefbot show huge-brief`")
 
 
 async def test_a_button_naming_a_hidden_brief_is_refused_politely(served: Served) -> None:
@@ -375,11 +408,13 @@ def test_ambiguous_and_answer_outcomes_are_distinct(newsroom: Newsroom) -> None:
     assert newsroom.ask("Brazil election runoff results", REPORTER).outcome is Outcome.NO_MATCH
 
 
-def test_review_dates_before_now_flag_the_answer_as_stale(newsroom: Newsroom) -> None:
-    """A brief past its review date carries a visible warning in its Slack blocks."""
+def test_review_dates_before_now_flag_the_answer_as_stale_with_one_warning_icon(newsroom: Newsroom) -> None:
+    """A brief past its review date carries a visible warning in its Slack blocks, marked by one icon, not two."""
     newsroom.push(_hostile_brief(id="stale-brief", review_by=date(2026, 1, 1)), editor="t", channel="test")
     blocks = answer_message(newsroom.answer_brief("stale-brief", REPORTER)).blocks
-    assert any(":warning: *\u26a0 Past its review date (2026-01-01)" in text for text in iter_texts(list(blocks)))
+    (warning,) = [text for text in iter_texts(list(blocks)) if "Past its review date (2026-01-01)" in text]
+    assert warning.startswith("*\u26a0 Past its review date (2026-01-01)")
+    assert warning.count("\u26a0") + warning.count(":warning:") == 1
 
 
 def test_the_shipped_manifest_asks_slack_for_exactly_what_the_app_handles() -> None:

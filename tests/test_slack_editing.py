@@ -6,18 +6,28 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 import pytest
-from conftest import REPORTER
-from fake_slack import SECRET, Failure, FakeSlack, form_values, signed_headers, slash_body, view_submission_body
+from conftest import REPORTER, Clock
+from fake_slack import (
+    SECRET,
+    Failure,
+    FakeSlack,
+    form_values,
+    new_trigger_id,
+    signed_headers,
+    slash_body,
+    view_submission_body,
+)
 from slack_harness import Served
 from test_slack import KREMLIN
 
 from adapters.serve import Announcer, start_http
 from adapters.slack.app import EDIT_COMMAND, SlackSettings, SlackSurface
-from bot.briefs import Status
+from bot.briefs import Brief, Source, Status, brief_to_markdown, parse_brief, with_key_points
 from bot.newsroom import Newsroom
 
 TIMEOUT = 2
@@ -110,6 +120,62 @@ async def test_bad_values_in_the_modal_are_shown_beside_their_field(served: Serv
     assert served.newsroom.show(KREMLIN, REPORTER).number == 1
 
 
+def _points(total: int, count: int = 30) -> list[str]:
+    """``count`` key points that take exactly ``total`` characters in the form, one a line."""
+    size, extra = divmod(total - (count - 1), count)
+    points = []
+    for number in range(count):
+        cut = (f"Point {number + 1}: " + "the ministry confirmed the figures again " * 10)[
+            : size + (number < extra) - 1
+        ]
+        points.append(cut[:-1] + "s." if cut.endswith(" ") else cut + ".")
+    assert len("\n".join(points)) == total
+    return points
+
+
+def _long_kremlin(served: Served, points: int, summary: int = 0) -> Brief:
+    """The Kremlin brief with key points (and a bottom line) of the given lengths, pushed as a new version."""
+    brief = served.newsroom.show(KREMLIN, REPORTER).brief
+    brief = replace(
+        brief,
+        summary=(brief.summary + " And" + " more" * summary)[: max(summary, len(brief.summary))],
+        body=with_key_points(brief.body, _points(points)),
+        sources=tuple(Source(f"Report {n} | annex", f"https://example.com/reports/{n}") for n in range(40)),
+    )
+    brief = parse_brief(brief_to_markdown(brief), "test").brief  # as a brief file would hold it
+    served.newsroom.push(brief, editor="Anna Kowalski", channel="api")
+    return brief
+
+
+async def test_a_long_brief_that_fits_the_form_is_stored_unchanged_when_submitted_unchanged(served: Served) -> None:
+    """Fields filled to the form's last character (3,000), submitted as prefilled, store the same brief."""
+    brief = _long_kremlin(served, points=3000, summary=3000)
+    view = await _open_form(served)
+    assert {len(block["element"].get("initial_value", "")) for block in view["blocks"][:3]} >= {3000}
+    status, reply = await _submit(served, view)
+    assert (status, reply) == (200, "")
+    stored = served.newsroom.show(KREMLIN, REPORTER).brief
+    assert len(stored.key_points) == 30
+    assert stored.key_points == brief.key_points
+    assert replace(stored, updated=brief.updated, editor=brief.editor) == brief  # only who and when are new
+
+
+async def test_a_brief_too_long_for_the_form_is_refused_with_which_field_and_what_to_do(served: Served) -> None:
+    """/brief-edit on a brief whose key points outgrow a form field opens no form, which would cut them, and says
+    which field is too long and how to edit the file instead."""
+    _long_kremlin(served, points=3001)
+    reply = await _command(served, KREMLIN, EDITOR_ID, command=EDIT_COMMAND)
+    assert reply["response_type"] == "ephemeral"
+    assert reply["blocks"][0]["text"]["text"] == (
+        f"{KREMLIN} cannot be edited in a Slack form without losing text. Too long for a form field "
+        f"(3,000 characters): key points (3,001 characters). Edit the brief file instead: "
+        f"`briefbot show {KREMLIN} --raw &gt; {KREMLIN}.md`, then `briefbot push {KREMLIN}.md`."
+    )
+    await served.wait_for("/api/views.open", timeout=0.5)
+    assert served.fake.calls("/api/views.open") == []
+    assert served.newsroom.show(KREMLIN, REPORTER).number == 2
+
+
 async def test_reporters_cannot_edit_or_revert(served: Served) -> None:
     """A non-editor gets a clear refusal for /brief-edit, a forged submission and revert; nothing changes."""
     reply = await _command(served, KREMLIN, REPORTER_ID, command=EDIT_COMMAND)
@@ -154,6 +220,38 @@ async def test_history_shows_who_changed_what_and_revert_restores_an_old_version
     assert reply["text"] == f"Reverted {KREMLIN} to the content of v1: it is now v3."
     latest = served.newsroom.show(KREMLIN, REPORTER)
     assert (latest.number, latest.brief.summary, latest.channel) == (3, first.summary, "slack")
+
+
+async def test_a_replayed_signed_revert_makes_one_version(served: Served, clock: Clock) -> None:
+    """The same signed ``/brief revert ID 1`` sent three times within five minutes reverts once; replays get an
+    empty 200."""
+    first = served.newsroom.show(KREMLIN, REPORTER).brief
+    served.newsroom.push(replace(first, summary="A mistaken edit."), editor="Ben Okafor", channel="api")
+    body = slash_body(f"revert {KREMLIN} 1", served.fake.response_url(), user_id=EDITOR_ID)
+    headers = signed_headers(body)
+    replies = []
+    for _ in range(3):
+        replies.append(await served.post(body, headers))
+        clock.now += timedelta(minutes=1)  # a replay comes later: a revert done again would differ in its time
+    assert served.newsroom.show(KREMLIN, REPORTER).number == 3
+    assert replies[0][0] == 200
+    assert json.loads(replies[0][1])["text"] == f"Reverted {KREMLIN} to the content of v1: it is now v3."
+    assert [(status, reply) for status, reply, _ in replies[1:]] == [(200, ""), (200, "")]
+
+
+async def test_a_replayed_form_submission_is_pushed_once(served: Served) -> None:
+    """The same signed edit-form submission sent three times pushes one version and confirms it once."""
+    view = await _open_form(served)
+    body = view_submission_body(
+        view, form_values(view, summary="One edit."), user=EDITOR_ID, trigger_id=new_trigger_id()
+    )
+    headers = signed_headers(body)
+    replies = [await served.post(body, headers) for _ in range(3)]
+    assert [(status, reply) for status, reply, _ in replies] == [(200, ""), (200, ""), (200, "")]
+    version = served.newsroom.show(KREMLIN, REPORTER)
+    assert (version.number, version.brief.summary) == (2, "One edit.")
+    await served.wait_for("/api/chat.postEphemeral", count=2, timeout=0.5)
+    assert len(served.fake.calls("/api/chat.postEphemeral")) == 1
 
 
 async def test_a_followed_brief_updated_by_any_path_is_announced_once_to_the_channel(served: Served) -> None:

@@ -247,7 +247,7 @@ def render_full_brief(answer: Answer) -> list[DiscordReply]:
     rest = ""
     if len(batches) > FULL_BRIEF_MESSAGES:
         batches = batches[:FULL_BRIEF_MESSAGES]
-        rest = wording.FULL_BRIEF_REST.format(brief_id=brief.id)
+        rest = wording.FULL_BRIEF_REST.format(platform="Discord", brief_id=brief.id)
     batches[-1][-1].set_footer(text=footer)
     replies = [DiscordReply(embeds=tuple(batch)) for batch in batches]
     replies[-1] = DiscordReply(content=rest, embeds=replies[-1].embeds)

@@ -16,10 +16,12 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
@@ -35,14 +37,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.recent import RecentIds
-from adapters.slack.editing import EDIT_CALLBACK, edit_view, edited_brief, view_metadata
+from adapters.slack.editing import EDIT_CALLBACK, edit_view, edited_brief, too_long_to_edit, view_metadata
+from adapters.slack.full_brief import full_brief_messages
 from adapters.slack.render import (
     ACTION_FULL,
     ACTION_SHARE,
     ACTION_SHOW,
     SlackMessage,
     answer_message,
-    full_brief_messages,
     notice_message,
     parse_button_value,
     reply_message,
@@ -50,7 +52,7 @@ from adapters.slack.render import (
 from adapters.slack.settings import DEFAULT_API_URL, HTTP_TIMEOUT, SlackSettings
 from bot import wording
 from bot.chat import pick, respond
-from bot.errors import BriefbotError
+from bot.errors import BriefbotError, SettingsError
 from bot.newsroom import Asker, Newsroom
 
 __all__ = [
@@ -66,6 +68,16 @@ __all__ = [
 
 log = logging.getLogger("briefbot.slack")
 
+
+class _SameTokenWarning(logging.Filter):
+    """Drops Bolt's "`token` will be unused" warning: Bolt reads SLACK_BOT_TOKEN itself; it is our client's token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+logging.getLogger(f"slack_bolt.{AsyncApp.__name__}").addFilter(_SameTokenWarning())
+
 EVENTS_PATH = "/slack/events"
 COMMAND = "/brief"
 EDIT_COMMAND = "/brief-edit"
@@ -79,7 +91,8 @@ TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 
 SEEN_EVENTS = 10_000
 KEEP_SECONDS = 3600.0
-"""Slack retries an event for about five minutes; ids are remembered for an hour, at most this many."""
+"""Slack retries an event for about five minutes, and a signed request is accepted for five minutes; event and
+trigger ids are remembered for an hour, at most this many."""
 
 
 class _GatewayErrorRetryHandler(AsyncServerErrorRetryHandler):
@@ -140,11 +153,18 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
     seen = RecentIds(SEEN_EVENTS, max_age=KEEP_SECONDS)
 
     @app.middleware
-    async def answer_each_event_once(body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]) -> Any:
+    async def carry_out_each_request_once(body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]) -> Any:
+        # Runs after Bolt has checked the signature, so only Slack's own requests are remembered.
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and not seen.first_time(event_id):
+        if isinstance(event_id, str) and not seen.first_time(("event", event_id)):
             log.info("event %s delivered again; already answered", event_id)
             return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
+        # Each command, click and form submission has its own trigger id: a signed request replayed within
+        # Slack's five minutes is acknowledged and not carried out again (a revert would make another version).
+        trigger_id = body.get("trigger_id")
+        if isinstance(trigger_id, str) and not seen.first_time(("trigger", trigger_id)):
+            log.info("%s with trigger %s sent again; already carried out", body.get("type", "command"), trigger_id)
+            return BoltResponse(status=200, body="")
         return await next()
 
     group_members: dict[str, Any] = {"members": frozenset(), "fetched": float("-inf")}
@@ -199,6 +219,9 @@ def build_app(newsroom: Newsroom, settings: SlackSettings) -> AsyncApp:
             version = newsroom.show(brief_id, asker)
         except BriefbotError as error:
             await ack(response_type="ephemeral", **notice_message(str(error)).payload())
+            return
+        if (too_long := too_long_to_edit(version.brief)) is not None:
+            await ack(response_type="ephemeral", **notice_message(too_long).payload())
             return
         await ack()
         later(open_form(command["trigger_id"], edit_view(version, command["channel_id"])))
@@ -363,11 +386,27 @@ class SlackSurface:
             log.error("posting an update in %s timed out; not retried, as Slack may have posted it", channel)
 
     async def start(self) -> None:
-        """Open the Socket Mode connection when configured; HTTP mode needs nothing more."""
+        """Check the bot token (a wrong one fails here, not at the first question); then, in Socket Mode, connect."""
+        await self._check_token()
         if self.settings.socket_mode:
             web_client = AsyncWebClient(base_url=self.settings.api_url, retry_handlers=retry_handlers())
             self._socket = AsyncSocketModeHandler(self.app, self.settings.app_token, web_client=web_client)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt
+
+    async def _check_token(self) -> None:
+        """Ask Slack's ``auth.test`` whether the bot token is good; SettingsError, never echoing it, when not."""
+        try:
+            await self.app.client.auth_test()
+        except SlackApiError as error:
+            raise SettingsError(
+                f"SLACK_BOT_TOKEN: Slack refused the bot token ({error.response.get('error')}); copy the Bot User "
+                "OAuth Token (xoxb-...) from your app's OAuth & Permissions page"
+            ) from None
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise SettingsError(
+                f"SLACK_API_URL: Slack's Web API at {self.settings.api_url} could not be reached "
+                f"({type(error).__name__}); check the address and the network"
+            ) from None
 
     async def stop(self) -> None:
         """Close the Socket Mode connection, if open."""

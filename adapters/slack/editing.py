@@ -3,6 +3,9 @@
 The modal remembers the version it opened with; the push is based on it, so
 when a colleague pushed meanwhile the modal stays open with the conflict shown
 and the editor's text intact. Field errors are shown beside their field.
+
+A Slack text input holds 3,000 characters. A brief with a longer field is not
+put in the form at all: a prefilled value cut to fit would be pushed cut.
 """
 
 from __future__ import annotations
@@ -12,31 +15,50 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from bot import wording
 from bot.briefs import Brief, Source, Status, brief_to_markdown, parse_brief, with_key_points
 from bot.errors import BriefError
 from bot.store import Version
 
-__all__ = ["EDIT_CALLBACK", "edit_view", "edited_brief", "view_metadata"]
+__all__ = ["EDIT_CALLBACK", "TEXT_INPUT_LIMIT", "edit_view", "edited_brief", "too_long_to_edit", "view_metadata"]
 
 EDIT_CALLBACK = "brief_edit"
 INPUT = "value"
 TEXT_INPUT_LIMIT = 3000
+"""The most a Slack text input holds, prefilled or typed (Block Kit reference, plain-text input)."""
+FIELD_NAMES = {"title": "title", "summary": "bottom line", "key_points": "key points", "sources": "sources"}
 FIELD_BLOCKS = {"title": "title", "summary": "summary", "sources": "sources", "review_by": "review_by"}
 """Which modal block shows an error about which brief field; any other field's error goes on the title."""
 
 
+def too_long_to_edit(brief: Brief) -> str | None:
+    """Why a brief cannot be edited in the modal (fields longer than an input holds), or None when it can."""
+    fields = [
+        f"{FIELD_NAMES[block]} ({len(text):,} characters)"
+        for block, text in _form_texts(brief).items()
+        if len(text) > TEXT_INPUT_LIMIT
+    ]
+    if not fields:
+        return None
+    return wording.TOO_LONG_TO_EDIT.format(
+        brief_id=brief.id, platform="Slack", limit=TEXT_INPUT_LIMIT, fields=", ".join(fields)
+    )
+
+
 def edit_view(version: Version, channel: str) -> dict[str, Any]:
-    """The modal for editing ``version`` of a brief, to be answered in ``channel``."""
+    """The modal for editing ``version`` of a brief, to be answered in ``channel``; check ``too_long_to_edit`` first."""
     brief = version.brief
-    sources = "\n".join(f"{source.title} | {source.url}" for source in brief.sources)
+    if (problem := too_long_to_edit(brief)) is not None:
+        raise ValueError(problem)
+    texts = _form_texts(brief)
     status_options = [_option(status.value) for status in Status]
     review: dict[str, Any] = {"type": "datepicker", "action_id": INPUT}
     if brief.review_by:
         review["initial_date"] = brief.review_by.isoformat()
     blocks = [
-        _text_input("title", "Title", brief.title),
-        _text_input("summary", "Bottom line", brief.summary, multiline=True),
-        _text_input("key_points", "Key points, one a line", "\n".join(brief.key_points), multiline=True, optional=True),
+        _text_input("title", "Title", texts["title"]),
+        _text_input("summary", "Bottom line", texts["summary"], multiline=True),
+        _text_input("key_points", "Key points, one a line", texts["key_points"], multiline=True, optional=True),
         {
             "type": "input",
             "block_id": "status",
@@ -49,7 +71,9 @@ def edit_view(version: Version, channel: str) -> dict[str, Any]:
             },
         },
         {"type": "input", "block_id": "review_by", "label": _plain("Review by"), "optional": True, "element": review},
-        _text_input("sources", "Sources, one a line: Title | https://...", sources, multiline=True, optional=True),
+        _text_input(
+            "sources", "Sources, one a line: Title | https://...", texts["sources"], multiline=True, optional=True
+        ),
     ]
     metadata = json.dumps({"id": brief.id, "version": version.number, "channel": channel})
     return {
@@ -106,12 +130,22 @@ def edited_brief(
         return None, {"title": str(error)[:150]}
 
 
+def _form_texts(brief: Brief) -> dict[str, str]:
+    """What each text input of the modal is prefilled with, by block id."""
+    return {
+        "title": brief.title,
+        "summary": brief.summary,
+        "key_points": "\n".join(brief.key_points),
+        "sources": "\n".join(f"{source.title} | {source.url}" for source in brief.sources),
+    }
+
+
 def _text_input(
     block_id: str, label: str, initial: str, *, multiline: bool = False, optional: bool = False
 ) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "plain_text_input", "action_id": INPUT, "multiline": multiline}
     if initial:
-        element["initial_value"] = initial[:TEXT_INPUT_LIMIT]
+        element["initial_value"] = initial
     return {"type": "input", "block_id": block_id, "label": _plain(label), "optional": optional, "element": element}
 
 

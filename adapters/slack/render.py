@@ -4,7 +4,8 @@ Every piece of text from a brief or a question goes through ``escape``, so
 ``<!channel>`` or ``<https://evil.example|bank>`` shows as typed; the only
 links are the brief's own source URLs, built here. Text objects are
 ``verbatim`` so Slack does not turn names into mentions either. Long briefs are
-cut at Slack's limits with a "Full brief" button that sends the rest.
+cut at Slack's limits with a "Full brief" button that sends the rest
+(``adapters.slack.full_brief``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from bot import wording
 from bot.answers import Answer, Choice, Outcome
 from bot.briefs import Source
 from bot.chat import Reply
-from bot.store import Version
 
 __all__ = [
     "ACTION_FULL",
@@ -30,7 +30,6 @@ __all__ = [
     "SlackMessage",
     "answer_message",
     "escape",
-    "full_brief_messages",
     "notice_message",
     "parse_button_value",
     "reply_message",
@@ -46,9 +45,6 @@ NOTIFICATION_LIMIT = 300
 
 QUERY_IN_BUTTON = 300
 """How much of the question a button carries along, so a chosen brief is logged and shown with it."""
-
-FULL_BRIEF_MESSAGES = 4
-"""A full brief is sent in at most this many messages (a response URL takes five posts)."""
 
 ACTION_SHOW = "brief_show"
 ACTION_SHARE = "brief_share"
@@ -109,23 +105,6 @@ def notice_message(text: str) -> SlackMessage:
     return SlackMessage(_notification(text), (_section(text),))
 
 
-def full_brief_messages(version: Version) -> list[SlackMessage]:
-    """The whole brief, body and all, in as few messages as Slack's limits allow."""
-    brief = version.brief
-    sections = [
-        _mrkdwn_section(f"*{wording.BOTTOM_LINE}* {escape(brief.summary)}"),
-        *(_mrkdwn_section(chunk) for chunk in _chunks(_body_lines(brief.body), SECTION_LIMIT)),
-    ]
-    if brief.sources:
-        sections += [_mrkdwn_section(chunk) for chunk in _chunks(_source_lines(brief.sources), SECTION_LIMIT)]
-    per_message = MAX_BLOCKS - 1
-    pages = [sections[i : i + per_message] for i in range(0, len(sections), per_message)][:FULL_BRIEF_MESSAGES]
-    title = _plain(f"{brief.title} (v{version.number})", HEADER_LIMIT)
-    messages = [SlackMessage(_notification(brief.title), ({"type": "header", "text": title}, *pages[0]))]
-    messages += [SlackMessage(_notification(brief.title), tuple(page)) for page in pages[1:]]
-    return messages
-
-
 def parse_button_value(value: str) -> ButtonValue | None:
     """The brief and question a button carries, or None when the value is not one of ours."""
     try:
@@ -148,8 +127,8 @@ def _brief_message(answer: Answer, *, shareable: bool, shared_by: str | None) ->
     summary, summary_cut = _fit(f"*{wording.BOTTOM_LINE}* {escape(brief.summary)}", SECTION_LIMIT)
     blocks.append(_mrkdwn_section(summary))
     warning = wording.stale_warning(answer)
-    if warning:
-        blocks.append(_mrkdwn_section(f":warning: *{escape(warning)}*"))
+    if warning:  # the wording carries its own warning sign
+        blocks.append(_mrkdwn_section(f"*{escape(warning)}*"))
     cut = summary_cut
     if brief.key_points:
         points, points_cut = _bulleted(f"*{wording.KEY_POINTS}*", [escape(p) for p in brief.key_points])
@@ -199,31 +178,6 @@ def _link(source: Source) -> str:
     """A source as a Slack link: the URL made safe inside ``<...|...>``, the title escaped as its label."""
     url = quote(source.url, safe=":/?#[]@!$&'()*+,;=%-._~")
     return f"<{escape(url)}|{escape(source.title)}>"
-
-
-def _body_lines(body: str) -> list[str]:
-    """The brief's Markdown body as Slack lines: headings in bold, the rest as text."""
-    lines = []
-    for raw in body.strip().splitlines():
-        line = raw.rstrip()
-        stripped = line.lstrip("#").strip()
-        lines.append(f"*{escape(stripped)}*" if line.startswith("#") and stripped else escape(line))
-    return lines
-
-
-def _chunks(lines: Sequence[str], limit: int) -> list[str]:
-    """Lines packed into as few texts of at most ``limit`` characters as they fit; an overlong line is cut."""
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        line, _ = _fit(line or " ", limit)
-        if current and len(current) + 1 + len(line) > limit:
-            chunks.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current.strip():
-        chunks.append(current)
-    return chunks
 
 
 # buttons
