@@ -12,14 +12,15 @@ it is about.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from bot import wording
 from bot.briefs import Brief, Source, Status, brief_to_markdown, parse_brief, with_key_points
 from bot.errors import BriefError
 
-__all__ = ["FIELDS", "FormField", "apply_edit", "form_values", "too_long_for", "where"]
+__all__ = ["FIELDS", "FormField", "apply_edit", "form_values", "too_long_to_edit", "where"]
 
 
 @dataclass(frozen=True)
@@ -58,21 +59,33 @@ def form_values(brief: Brief) -> dict[str, str]:
     }
 
 
-def too_long_for(brief: Brief, limits: Mapping[str, int]) -> tuple[FormField, int] | None:
-    """The first field whose value is longer than the form's ``limits`` hold (cut, it would be pushed cut), or None."""
+def too_long_to_edit(brief: Brief, platform: str, limit: int, fields: Iterable[str] | None = None) -> str | None:
+    """Why ``platform``'s form cannot hold a brief (a field longer than ``limit``: cut, it would be pushed cut).
+
+    ``fields`` are the form fields the platform shows as text inputs (all of them by default). None when the
+    brief fits.
+    """
+    shown = set(fields) if fields is not None else set(_LABELS)
     values = form_values(brief)
-    for field in FIELDS:
-        limit = limits.get(field.key)
-        if limit is not None and len(values[field.key]) > limit:
-            return field, limit
-    return None
+    too_long = [
+        f"{field.label.lower()} ({len(values[field.key]):,} characters)"
+        for field in FIELDS
+        if field.key in shown and len(values[field.key]) > limit
+    ]
+    if not too_long:
+        return None
+    return wording.TOO_LONG_TO_EDIT.format(
+        brief_id=brief.id, platform=platform, limit=limit, fields=", ".join(too_long)
+    )
 
 
 def apply_edit(base: Brief, values: Mapping[str, str], *, editor: str, now: datetime, origin: str) -> Brief:
     """``base`` as the form's values change it, checked like a brief file.
 
-    A field the form did not send is left as it was; an empty one is emptied.
-    Raises ``BriefError`` whose field is the form's (``sources (line 3)`` for
+    A field the form did not send, or sent back as it was prefilled (line endings and trailing spaces aside),
+    leaves its part of the brief exactly as it was: the form shows only the key points, so rewriting the body
+    from them would drop what else their section holds (a note under them, a point's second line) and redo
+    the bullets. An empty field is emptied. Raises ``BriefError`` whose field is the form's (``sources (line 3)`` for
     the third line typed), so ``where`` can name it to the editor.
     """
     current = form_values(base)
@@ -80,6 +93,9 @@ def apply_edit(base: Brief, values: Mapping[str, str], *, editor: str, now: date
     def value(key: str) -> str:
         sent = values.get(key)
         return current[key] if sent is None else sent
+
+    def changed(key: str) -> bool:
+        return _lines(value(key)) != _lines(current[key])
 
     sources: list[Source] = []
     lines: list[int] = []
@@ -102,12 +118,12 @@ def apply_edit(base: Brief, values: Mapping[str, str], *, editor: str, now: date
     points = [_BULLET_MARK.sub("", line) for line in value("key_points").splitlines()]
     edited = replace(
         base,
-        title=" ".join(value("title").split()),
-        summary=value("summary").strip(),
-        body=with_key_points(base.body, points) if points != list(base.key_points) else base.body,
+        title=" ".join(value("title").split()) if changed("title") else base.title,
+        summary=value("summary").strip() if changed("summary") else base.summary,
+        body=with_key_points(base.body, points) if changed("key_points") else base.body,
         status=Status(status),
         review_by=review_by,
-        sources=tuple(sources),
+        sources=tuple(sources) if changed("sources") else base.sources,
         updated=now,
         editor=editor,
     )
@@ -130,3 +146,8 @@ def where(error: BriefError) -> tuple[str, str]:
         return "title", f"{error.field}: {problem}"
     detail = error.field.partition(" ")[2].strip("()")
     return key, f"{detail}: {problem}" if detail else problem
+
+
+def _lines(text: str) -> list[str]:
+    """Text as lines without trailing spaces or line-ending differences: what a form changes, and what it does not."""
+    return [line.rstrip() for line in text.strip().splitlines()]

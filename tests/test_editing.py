@@ -9,7 +9,7 @@ import pytest
 from conftest import NOW
 
 from bot.briefs import Brief, Source, brief_to_markdown, parse_brief
-from bot.editing import FIELDS, apply_edit, form_values, too_long_for, where
+from bot.editing import FIELDS, apply_edit, form_values, too_long_to_edit, where
 from bot.errors import BriefError
 
 LONG_BODY = (
@@ -81,14 +81,30 @@ def test_an_error_about_a_field_the_form_lacks_goes_on_the_title() -> None:
     assert said.startswith("embargo_until: expected")
 
 
-def test_a_brief_longer_than_the_form_holds_is_named_with_its_field() -> None:
-    """The first field longer than its input is found, so no form is opened that would cut it."""
-    assert too_long_for(brief(), {"key_points": 5000}) is None
-    field_and_limit = too_long_for(brief(), {"title": 150, "key_points": 3000})
-    assert field_and_limit is not None
-    assert (field_and_limit[0].key, field_and_limit[1]) == ("key_points", 3000)
+def test_a_brief_longer_than_the_form_holds_names_each_field_too_long_and_what_to_do() -> None:
+    """Every field longer than the form's inputs is named with its length, with how to edit the file instead."""
+    assert too_long_to_edit(brief(), "Slack", 5000) is None
+    said = too_long_to_edit(brief(summary="S" * 3001 + "."), "Slack", 3000)
+    assert said is not None
+    assert said.startswith("council-budget cannot be edited in a Slack form without losing text")
+    assert "bottom line (3,002 characters), key points (4,219 characters)" in said
+    assert "briefbot push council-budget.md" in said
+    assert too_long_to_edit(brief(summary="S" * 3001 + "."), "Discord", 3000, fields=["title"]) is None
 
 
 def test_the_form_covers_what_an_editor_changes_in_chat() -> None:
     """The form's fields are the ones the issue names: title, bottom line, key points, status, review, sources."""
     assert [f.key for f in FIELDS] == ["title", "summary", "key_points", "status", "review_by", "sources"]
+
+
+def test_an_unchanged_key_points_field_keeps_a_note_and_a_points_second_line() -> None:
+    """What the form cannot show (a note under the points, a point's second line) survives an edit elsewhere."""
+    body = "## Key points\n* First point\n  continued on a second line\n* Second\n\nA note under the points.\n"
+    base = brief(body=body)
+    values = form_values(base) | {
+        "summary": "A new bottom line.",
+        "key_points": form_values(base)["key_points"] + "\r\n",
+    }
+    edited = apply_edit(base, values, editor="A", now=NOW, origin="t")
+    assert edited.summary == "A new bottom line."
+    assert edited.body == base.body
