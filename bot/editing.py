@@ -18,9 +18,11 @@ from datetime import date, datetime
 
 from bot import wording
 from bot.briefs import Brief, Source, Status, brief_to_markdown, parse_brief, with_key_points
-from bot.errors import BriefError
+from bot.errors import BriefbotError, BriefError, VersionConflict
+from bot.newsroom import Asker, Newsroom
+from bot.store import Version
 
-__all__ = ["FIELDS", "FormField", "apply_edit", "form_values", "too_long_to_edit", "where"]
+__all__ = ["FIELDS", "FormField", "Submitted", "apply_edit", "form_values", "submit_edit", "too_long_to_edit", "where"]
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,51 @@ def apply_edit(base: Brief, values: Mapping[str, str], *, editor: str, now: date
             raise
         field = f"sources (line {lines[int(found[1]) - 1]})"
         raise BriefError(error.origin, field, error.expected, found=error.found) from None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What a submitted edit form did: the version pushed, or why not, which field it is about, and what to keep."""
+
+    version: Version | None = None
+    field: str = "title"
+    """The form field a refusal is about (the title when it is about the whole brief)."""
+    problem: str = ""
+    kept: Brief | None = None
+    """A valid edit refused because a colleague pushed meanwhile: hand it back so nothing typed is lost."""
+
+    @property
+    def reply(self) -> str:
+        """What the editor is told: the version pushed, or the problem."""
+        if self.version is not None:
+            return wording.EDITED.format(brief_id=self.version.brief.id, version=self.version.number)
+        return self.problem
+
+
+def submit_edit(
+    newsroom: Newsroom, brief_id: str, based_on: int, values: Mapping[str, str], editor: Asker, *, channel: str
+) -> Submitted:
+    """Push a submitted edit form as a new version by ``editor``, based on ``based_on``; or say why not.
+
+    Only editors may; a colleague's push since ``based_on`` refuses the edit and hands it back whole.
+    """
+    if not editor.is_editor:  # a forged submission, or the editor's rights were taken away since the form opened
+        return Submitted(problem=wording.EDITORS_ONLY)
+    try:
+        base = newsroom.show(brief_id, editor, based_on).brief
+        brief = apply_edit(base, values, editor=editor.name, now=newsroom.now(), origin=f"edit of {brief_id}")
+    except BriefError as error:
+        field, problem = where(error)
+        return Submitted(field=field, problem=problem)
+    except BriefbotError as error:
+        return Submitted(problem=str(error))
+    try:
+        pushed = newsroom.push(brief, editor=editor.name, channel=channel, expected_version=based_on)
+    except VersionConflict as conflict:
+        return Submitted(problem=str(conflict), kept=brief)
+    except BriefbotError as error:
+        return Submitted(problem=str(error))
+    return Submitted(version=pushed.version)
 
 
 def where(error: BriefError) -> tuple[str, str]:

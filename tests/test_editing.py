@@ -6,12 +6,15 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import NOW
+from conftest import EDITOR, NOW, REPORTER
 
+from bot import wording
 from bot.briefs import Brief, Source, brief_to_markdown, parse_brief
-from bot.editing import FIELDS, apply_edit, form_values, too_long_to_edit, where
+from bot.editing import FIELDS, apply_edit, form_values, submit_edit, too_long_to_edit, where
 from bot.errors import BriefError
+from bot.newsroom import Newsroom
 
+KREMLIN = "kremlin-open-to-putin-trump-meeting"
 LONG_BODY = (
     "Context before the points.\n\n"
     "## Key points\n"
@@ -108,3 +111,27 @@ def test_an_unchanged_key_points_field_keeps_a_note_and_a_points_second_line() -
     edited = apply_edit(base, values, editor="A", now=NOW, origin="t")
     assert edited.summary == "A new bottom line."
     assert edited.body == base.body
+
+
+def test_a_submitted_edit_is_pushed_as_a_new_version_by_the_editor(newsroom: Newsroom) -> None:
+    """An editor's form pushes a new version based on the one it opened with, recording them and the channel."""
+    base = newsroom.show(KREMLIN, EDITOR)
+    done = submit_edit(newsroom, KREMLIN, base.number, {"summary": "A new line."}, EDITOR, channel="slack")
+    assert done.version is not None
+    assert (done.version.number, done.version.editor, done.version.channel) == (2, "editor", "slack")
+    assert done.reply == wording.EDITED.format(brief_id=KREMLIN, version=2)
+
+
+def test_a_reporters_or_a_stale_or_a_bad_submission_is_refused_and_stores_nothing(newsroom: Newsroom) -> None:
+    """A reporter is refused; a bad field names the field; a colleague's push meanwhile hands the edit back whole."""
+    assert submit_edit(newsroom, KREMLIN, 1, {}, REPORTER, channel="slack").problem == wording.EDITORS_ONLY
+    bad = submit_edit(newsroom, KREMLIN, 1, {"status": "live"}, EDITOR, channel="slack")
+    assert (bad.version, bad.field) == (None, "status")
+    theirs = replace(newsroom.show(KREMLIN, EDITOR).brief, summary="Ben's line.")
+    newsroom.push(theirs, editor="Ben", channel="cli", expected_version=1)
+    stale = submit_edit(newsroom, KREMLIN, 1, {"summary": "Mine."}, EDITOR, channel="slack")
+    assert stale.version is None
+    assert stale.kept is not None
+    assert stale.kept.summary == "Mine."
+    assert "Ben" in stale.problem
+    assert len(newsroom.store.history(KREMLIN)) == 2
