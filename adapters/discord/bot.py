@@ -32,13 +32,7 @@ import discord
 from aiohttp import web
 from discord import app_commands
 
-from adapters.discord.editing import (
-    edit_modal,
-    parse_edit_custom_id,
-    submit_edit,
-    submitted_values,
-    too_long_to_edit,
-)
+from adapters.discord.editing import edit_modal, parse_edit_custom_id, push_edit, submitted_values, too_long_to_edit
 from adapters.discord.render import (
     Action,
     DiscordReply,
@@ -248,15 +242,10 @@ class BriefbotClient(discord.Client):
         if parsed is None or not self._answered.first_time(interaction.id):
             return  # not one of ours, or replayed after a RESUME and already answered
         brief_id, based_on = parsed
+        # Editors only: the core refuses anyone else, a forged submission or a role taken away since the form opened.
         asker = self._asker(interaction.user)
-        if not asker.is_editor:  # a forged submission, or the role was taken away since the form opened
-            await self._respond(interaction, [render_notice(wording.EDITORS_ONLY)], ephemeral=True)
-            return
         try:
-            outcome = submit_edit(self.newsroom, brief_id, based_on, submitted_values(data), asker)
-        except BriefbotError as error:
-            await self._respond(interaction, [render_notice(str(error))], ephemeral=True)
-            return
+            outcome = push_edit(self.newsroom, brief_id, based_on, submitted_values(data), asker)
         except Exception:
             log.exception("pushing the edit of %s failed", brief_id)
             await self._respond(interaction, [render_notice(wording.APOLOGY)], ephemeral=True)
