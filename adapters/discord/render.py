@@ -4,11 +4,12 @@ Pure functions, no network. Each returns a ``DiscordReply``: the message text,
 its embeds and its buttons. Every sentence comes from ``bot.wording``; the few
 labels only Discord needs (button captions, field names) are constants here.
 
+The body comes read once from ``bot.view``: this module only escapes and fits.
 Discord checks its limits server-side and rejects a whole message over any of
 them (discord.py checks none), so every piece is cut here with
-``bot.wording.clip``; when the embed cannot carry the whole brief, a "Full
-brief" button sends it across a few messages, saying where the rest is if more
-are needed.
+``bot.wording.clip``. "Full brief" is offered by the view's one rule (the body
+holds more than the key points, or something was cut here) and sends the brief
+across a few messages, saying where the rest is if more are needed.
 
 Every text from a brief or a question goes through ``markdown.inert``:
 Discord shows it as typed, with no masked link, spoiler, timestamp, mention,
@@ -33,8 +34,10 @@ import discord
 from adapters.discord.markdown import clip_inert, inert, line_start_inert
 from bot import wording
 from bot.answers import Answer, Choice, Outcome
-from bot.briefs import ID_PATTERN, MAX_ID_LENGTH, Brief, Source
+from bot.body import BodyLine, LineKind
+from bot.briefs import ID_PATTERN, MAX_ID_LENGTH, Source
 from bot.chat import Reply
+from bot.view import BriefView, view_of
 
 __all__ = [
     "BRIEF_GONE",
@@ -104,8 +107,6 @@ BRIEF_GONE = wording.BRIEF_GONE
 
 CUSTOM_ID_PREFIX = "brief"
 _CUSTOM_ID = re.compile(rf"{CUSTOM_ID_PREFIX}:(?P<action>show|share|full):(?P<brief_id>.{{1,{MAX_ID_LENGTH}}})")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-_BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.+?)\s*$")
 _NOT_IN_URL = str.maketrans({"(": "%28", ")": "%29", " ": "%20", "<": "%3C", ">": "%3E"})
 
 
@@ -202,12 +203,13 @@ def render_answer(answer: Answer, *, shareable: bool = False, shared_by: str | N
         lines = [wording.AMBIGUOUS.format(query=_echo(answer.query)), "", *_title_list(answer.alternatives)]
         return DiscordReply(content=_content(lines), buttons=_choice_buttons(answer.alternatives))
     assert answer.brief is not None
-    embed, complete = _answer_embed(answer)
+    view = view_of(answer.brief)
+    embed, cut = _answer_embed(answer, view)
     buttons: list[DiscordButton] = []
     if shareable:
         share = custom_id(Action.SHARE, answer.brief.id)
         buttons.append(DiscordButton(share, SHARE_LABEL, discord.ButtonStyle.primary))
-    if not complete:
+    if view.offers_full_brief(cut):
         buttons.append(DiscordButton(custom_id(Action.FULL, answer.brief.id), FULL_BRIEF_LABEL))
     buttons += _choice_buttons(answer.alternatives)
     content = _content([SHARED_BY.format(name=_plain(shared_by, LISTED_TITLE_LIMIT))]) if shared_by else ""
@@ -230,7 +232,7 @@ def render_full_brief(answer: Answer) -> list[DiscordReply]:
     if warning:
         lines += [inert(warning), ""]
     lines += [f"**{BOTTOM_LINE}** {inert(brief.summary)}", ""]
-    lines += [_body_line(line) for line in brief.body.splitlines()]
+    lines += [_body_line(line) for line in view_of(brief).lines]
     if brief.sources:
         lines += ["", f"**{SOURCES}**"] + [f"- {_source_link(source)}" for source in brief.sources]
     embeds = [discord.Embed(description=text) for text in _pages(lines, PAGE_TEXT_LIMIT)]
@@ -254,13 +256,13 @@ def render_full_brief(answer: Answer) -> list[DiscordReply]:
     return replies
 
 
-def _answer_embed(answer: Answer) -> tuple[discord.Embed, bool]:
-    """The brief's embed, and whether it carries the whole brief."""
+def _answer_embed(answer: Answer, view: BriefView) -> tuple[discord.Embed, bool]:
+    """The brief's embed, and whether anything of what it shows (title, bottom line, key points, sources) was cut."""
     assert answer.brief is not None
     assert answer.freshness is not None
     brief = answer.brief
     title = _title(brief.title)
-    complete = len(title) <= TITLE_LIMIT and not _has_more_than_key_points(brief)
+    cut = len(title) > TITLE_LIMIT
     stale = answer.freshness.stale
     embed = discord.Embed(
         title=clip_inert(title, TITLE_LIMIT),
@@ -271,17 +273,17 @@ def _answer_embed(answer: Answer) -> tuple[discord.Embed, bool]:
     if brief.sources:
         value, whole = _fill([f"- {_source_link(source)}" for source in brief.sources], FIELD_VALUE_LIMIT)
         embed.add_field(name=SOURCES, value=value, inline=False)
-        complete &= whole
+        cut |= not whole
     if answer.alternatives:
         value, _ = _fill(_title_list(answer.alternatives, numbered=False), FIELD_VALUE_LIMIT)
         embed.add_field(name=wording.ALTERNATIVES.rstrip(":"), value=value, inline=False)
     blocks = [inert(wording.stale_warning(answer) or ""), inert(brief.summary)]
-    if brief.key_points:
-        blocks += [f"**{KEY_POINTS}**\n" + "\n".join(f"- {inert(point)}" for point in brief.key_points)]
+    if view.key_points:
+        blocks += [f"**{KEY_POINTS}**\n" + "\n".join(f"- {inert(point)}" for point in view.key_points)]
     # The description gets whatever room the rest of the embed leaves under the 6,000 total.
     room = min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(embed))
     embed.description, whole = _fill([block for block in blocks if block], room, separator="\n\n")
-    return embed, complete and whole
+    return embed, cut or not whole
 
 
 def _fill(blocks: Sequence[str], limit: int, *, separator: str = "\n") -> tuple[str, bool]:
@@ -333,30 +335,18 @@ def _split_long(line: str, limit: int) -> list[str]:
     return pieces
 
 
-def _body_line(line: str) -> str:
-    """One line of a brief's Markdown body as Discord shows it: headings in bold, bullets as bullets, all inert."""
-    if heading := _HEADING.match(line):
-        return f"**{inert(heading[1])}**" if heading[1] else ""
-    if bullet := _BULLET.match(line):
-        return f"- {inert(bullet[1])}"
-    return inert(line)
+def _body_line(line: BodyLine) -> str:
+    """One line of a brief's body as Discord shows it: headings in bold, bullets as bullets, all inert."""
+    if line.kind is LineKind.HEADING:
+        return f"**{inert(line.text)}**" if line.text else ""
+    if line.kind is LineKind.BULLET:
+        return f"- {inert(line.text)}"
+    return inert(line.text)
 
 
 def _title(title: str) -> str:
     """A brief's title for an embed title: one line, inert, not yet cut."""
     return inert(" ".join(title.split()))
-
-
-def _has_more_than_key_points(brief: Brief) -> bool:
-    """Whether the body holds anything besides headings and the key points the embed shows."""
-    shown = set(brief.key_points)
-    for line in brief.body.splitlines():
-        if not line.strip() or _HEADING.match(line):
-            continue
-        bullet = _BULLET.match(line)
-        if bullet is None or bullet[1] not in shown:
-            return True
-    return False
 
 
 def _source_link(source: Source) -> str:
