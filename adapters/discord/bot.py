@@ -33,15 +33,9 @@ from aiohttp import web
 from discord import app_commands
 
 from adapters.discord.editing import edit_modal, parse_edit_custom_id, push_edit, submitted_values, too_long_to_edit
-from adapters.discord.render import (
-    Action,
-    DiscordReply,
-    parse_custom_id,
-    render_answer,
-    render_full_brief,
-    render_notice,
-    render_reply,
-)
+from adapters.discord.full_brief import render_full_brief
+from adapters.discord.messages import Action, DiscordReply, parse_custom_id
+from adapters.discord.render import render_answer, render_notice, render_reply
 from adapters.discord.settings import DiscordSettings
 from adapters.recent import RecentIds
 from bot import wording

@@ -26,6 +26,7 @@ from typing import Any
 
 import discord
 
+from adapters.discord.messages import CUSTOM_ID_LIMIT
 from bot import editing, wording
 from bot.briefs import ID_PATTERN, MAX_ID_LENGTH, Brief, brief_to_markdown
 from bot.newsroom import Asker, Newsroom
@@ -52,7 +53,6 @@ MODAL_TITLE_LIMIT = 45
 INPUT_LABEL_LIMIT = 45
 LABEL_DESCRIPTION_LIMIT = 100
 INPUT_VALUE_LIMIT = 4000
-CUSTOM_ID_LIMIT = 100
 
 PLATFORM = "Discord"
 EDIT_CHANNEL = "discord"
