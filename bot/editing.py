@@ -150,6 +150,8 @@ class Submitted:
     problem: str = ""
     kept: Brief | None = None
     """A valid edit refused because a colleague pushed meanwhile: hand it back so nothing typed is lost."""
+    bad_value: bool = False
+    """The refusal is about a value the form holds, shown on ``field``; otherwise ``problem`` says all there is."""
 
     @property
     def reply(self) -> str:
@@ -173,7 +175,7 @@ def submit_edit(
         brief = apply_edit(base, values, editor=editor.name, now=newsroom.now(), origin=f"edit of {brief_id}")
     except BriefError as error:
         field, problem = where(error)
-        return Submitted(field=field, problem=problem)
+        return Submitted(field=field, problem=problem, bad_value=True)
     except BriefbotError as error:
         return Submitted(problem=str(error))
     try:

@@ -17,11 +17,14 @@ __all__ = [
     "ALTERNATIVES",
     "AMBIGUOUS",
     "APOLOGY",
+    "BAD_VALUE",
     "BOTTOM_LINE",
     "BRIEF_GONE",
     "CHOICE_LABEL_LIMIT",
+    "CONFLICT_KEPT",
     "EDITED",
     "EDITORS_ONLY",
+    "EDIT_KEPT",
     "EMPTY_QUESTION",
     "FOLLOWING",
     "FOLLOWS_LIST",
@@ -101,6 +104,12 @@ HISTORY = "History of \u201c{title}\u201d ({brief_id}), oldest first:"
 EDITORS_ONLY = "Only editors can change briefs. Ask your desk's editor, or see `history` for who updated it."
 REVERTED = "Reverted {brief_id} to the content of v{number}: it is now v{version}."
 EDITED = "Pushed {brief_id} v{version}."
+BAD_VALUE = "Not pushed: {label}: {problem}"
+"""A submitted edit form refused for one of its values: ``label`` names the form field."""
+EDIT_KEPT = "Your text is attached as {filename}: open /brief-edit again and paste it back in."
+"""After a refusal, on a platform whose form closes when submitted: the editor's text comes back as a file."""
+CONFLICT_KEPT = "Your edit is attached as {filename}, a brief file based on v{version}, so nothing is lost."
+"""After a colleague's push, on a platform whose form closes when submitted: the edit comes back as a brief file."""
 TOO_LONG_TO_EDIT = (
     "{brief_id} cannot be edited in a {platform} form without losing text. Too long for a form field "
     "({limit:,} characters): {fields}. Edit the brief file instead: `briefbot show {brief_id} --raw > "

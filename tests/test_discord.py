@@ -43,10 +43,10 @@ from adapters.discord.bot import (
     DiscordSurface,
     build_client,
 )
+from adapters.discord.messages import CUSTOM_ID_LIMIT
 from adapters.discord.render import (
     BRIEF_GONE,
     CONTENT_LIMIT,
-    CUSTOM_ID_LIMIT,
     DESCRIPTION_LIMIT,
     EMBED_TOTAL_LIMIT,
     EMBEDS_PER_MESSAGE,

@@ -304,8 +304,8 @@ async def test_a_conflict_names_who_changed_the_brief_and_when_and_hands_back_th
 @pytest.mark.parametrize(
     ("changes", "named"),
     [
-        ({"sources": "White House news | https://www.whitehouse.gov/news/\nJust a title"}, "Sources (line 2)"),
-        ({"sources": "Evil | javascript:alert(1)"}, "Sources (line 1)"),
+        ({"sources": "White House news | https://www.whitehouse.gov/news/\nJust a title"}, "Sources: line 2"),
+        ({"sources": "Evil | javascript:alert(1)"}, "Sources: line 1"),
         ({"title": "   "}, "Title"),
         ({"summary": ""}, "Bottom line"),
         ({"status": "live"}, "Status"),
@@ -326,6 +326,21 @@ async def test_a_bad_value_is_refused_naming_its_field_and_the_text_is_handed_ba
     assert name == f"{KREMLIN}-edit.txt"
     for value in (prefilled(modal) | changes).values():
         assert value.strip() in text
+    assert bot.newsroom.show(KREMLIN, REPORTER).number == 1
+
+
+async def test_a_refusal_not_about_a_value_is_said_as_it_is_and_the_text_is_still_handed_back(bot: Bot) -> None:
+    """A submission for a version the store does not hold names no form field, stores nothing, and keeps the text."""
+    modal = await open_form(bot)
+    values = prefilled(modal) | {"summary": "My edit."}
+
+    response = await respond(bot, modal_submit(edit_custom_id(KREMLIN, 7), values, roles=EDITOR_ROLES))
+
+    assert is_ephemeral(response)
+    assert response.data["content"].startswith(f"no brief {KREMLIN!r} v7\n")
+    name, text = attachment(response)
+    assert name == f"{KREMLIN}-edit.txt"
+    assert "Bottom line:\nMy edit.\n" in text
     assert bot.newsroom.show(KREMLIN, REPORTER).number == 1
 
 
@@ -367,7 +382,12 @@ async def test_editing_an_unknown_brief_or_one_too_long_for_the_form_says_why_an
     too_long = await respond(bot, edit_command(KREMLIN, roles=EDITOR_ROLES))
 
     assert unknown.data["content"] == "no brief 'no-such-brief'"
-    assert too_long.data["content"].startswith(f"{KREMLIN}: its bottom line is longer than a Discord form holds")
+    length = len(bot.newsroom.show(KREMLIN, REPORTER).brief.summary)
+    named = f"bottom line ({length:,} characters)"
+    refusal = wording.TOO_LONG_TO_EDIT.format(
+        brief_id=KREMLIN, platform="Discord", limit=INPUT_VALUE_LIMIT, fields=named
+    )
+    assert too_long.data["content"] == inert(refusal)
     assert all(is_ephemeral(call) for call in (unknown, too_long))
     assert bot.fake.modals() == []
 

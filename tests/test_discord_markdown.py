@@ -19,13 +19,8 @@ from fake_discord import CHANNEL_ID, EDITOR_ROLE_ID, EDITOR_USER, Call, FakeDisc
 from test_discord import KREMLIN, KREMLIN_TITLE, Bot, custom_ids, is_ephemeral, running, stand_in
 
 from adapters.discord.bot import DiscordSettings, DiscordSurface, build_client
-from adapters.discord.render import (
-    CONTENT_LIMIT,
-    DESCRIPTION_LIMIT,
-    EMBED_TOTAL_LIMIT,
-    EMBEDS_PER_MESSAGE,
-    FULL_BRIEF_MESSAGES,
-)
+from adapters.discord.full_brief import FULL_BRIEF_MESSAGES
+from adapters.discord.render import CONTENT_LIMIT, DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT, EMBEDS_PER_MESSAGE
 from adapters.serve import Announcer
 from bot import wording
 from bot.briefs import Source

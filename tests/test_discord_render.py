@@ -12,10 +12,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.console import render_answer as console_answer
-from adapters.discord.render import (
+from adapters.discord.full_brief import FULL_BRIEF_MESSAGES, render_full_brief
+from adapters.discord.messages import (
     BUTTON_LABEL_LIMIT,
-    CONTENT_LIMIT,
     CUSTOM_ID_LIMIT,
+    Action,
+    DiscordReply,
+    custom_id,
+    parse_custom_id,
+)
+from adapters.discord.render import (
+    CONTENT_LIMIT,
     DESCRIPTION_LIMIT,
     EMBED_TOTAL_LIMIT,
     EMBEDS_PER_MESSAGE,
@@ -24,15 +31,9 @@ from adapters.discord.render import (
     FIELDS_PER_EMBED,
     FOOTER_LIMIT,
     FULL_BRIEF_LABEL,
-    FULL_BRIEF_MESSAGES,
     SHARE_LABEL,
     TITLE_LIMIT,
-    Action,
-    DiscordReply,
-    custom_id,
-    parse_custom_id,
     render_answer,
-    render_full_brief,
     render_notice,
     render_reply,
 )

@@ -12,7 +12,7 @@ from conftest import REPORTER
 from fake_slack import iter_texts
 from test_discord_render import shown
 
-from adapters.discord.render import parse_custom_id
+from adapters.discord.messages import parse_custom_id
 from adapters.discord.render import render_answer as discord_answer
 from adapters.slack.render import answer_message as slack_answer
 from bot import wording

@@ -22,7 +22,6 @@ message content intent.
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -32,26 +31,16 @@ import discord
 from aiohttp import web
 from discord import app_commands
 
-from adapters.discord.editing import (
-    edit_modal,
-    parse_edit_custom_id,
-    submit_edit,
-    submitted_values,
-    too_long_to_edit,
-)
-from adapters.discord.render import (
-    Action,
-    DiscordReply,
-    parse_custom_id,
-    render_answer,
-    render_full_brief,
-    render_notice,
-    render_reply,
-)
+from adapters.discord.autocomplete import brief_choices
+from adapters.discord.delivery import NO_MENTIONS, answer_interaction, post_update, reply_to_message
+from adapters.discord.editing import edit_modal, parse_edit_custom_id, push_edit, submitted_values, too_long_to_edit
+from adapters.discord.full_brief import render_full_brief
+from adapters.discord.messages import Action, parse_custom_id
+from adapters.discord.render import render_answer, render_notice, render_reply
 from adapters.discord.settings import DiscordSettings
 from adapters.recent import RecentIds
 from bot import wording
-from bot.briefs import MAX_ID_LENGTH, Status
+from bot.briefs import MAX_ID_LENGTH
 from bot.chat import pick, respond
 from bot.errors import BriefbotError
 from bot.newsroom import Asker, Newsroom
@@ -67,9 +56,6 @@ __all__ = [
 
 log = logging.getLogger("briefbot.discord")
 
-NO_MENTIONS = discord.AllowedMentions.none()
-"""Nothing in a brief or a question may ping anyone: no @everyone, @here, user or role."""
-
 RECENT_MESSAGES = 4096
 """How many answered message and interaction ids are remembered, so an event replayed after a gateway
 RESUME (which replays at most the few minutes of events the bot missed) gets no second reply."""
@@ -79,14 +65,10 @@ COMMAND_DESCRIPTION = "The newsroom's brief on a story (only you see it, until y
 QUESTION_DESCRIPTION = "What the story is about, e.g. latest Kremlin stance on a Trump meeting"
 QUESTION_MAX_LENGTH = 500
 """Discord's own limit for a text option is 6,000; a question is a line, not an article."""
-AUTOCOMPLETE_CHOICES = 25
-CHOICE_NAME_LIMIT = 100
 
 EDIT_COMMAND_NAME = "brief-edit"
 EDIT_COMMAND_DESCRIPTION = "Editors: edit a brief in a form and push it as a new version"
 EDIT_ID_DESCRIPTION = "The brief's id; type words of its title to find it"
-UNPUBLISHED_MARK = " ({status})"
-"""After a title in an editor's autocomplete: marks a draft or an embargoed brief."""
 
 
 class BriefbotClient(discord.Client):
@@ -118,18 +100,8 @@ class BriefbotClient(discord.Client):
         question = self._question_in(message)
         if question is None or not self._answered.first_time(message.id):
             return
-        reply = render_reply(respond(self.newsroom, question, self._asker(message.author), self._channel(message)))
-        await message.channel.send(
-            content=reply.content or None,
-            embeds=list(reply.embeds),
-            view=reply.view(),
-            reference=message.to_reference(fail_if_not_exists=False),
-            mention_author=False,
-            allowed_mentions=NO_MENTIONS,
-            # With a nonce, Discord itself refuses a second message for the same question for a few
-            # minutes, even from another process that saw the same event.
-            nonce=message.id,
-        )
+        reply = respond(self.newsroom, question, self._asker(message.author), f"discord:{message.channel.id}")
+        await reply_to_message(message, render_reply(reply))
 
     def _question_in(self, message: discord.Message) -> str | None:
         """The question a message asks the bot, or None when it is not for the bot."""
@@ -141,10 +113,6 @@ class BriefbotClient(discord.Client):
         if message.guild is not None and not any(user.id == me.id for user in message.mentions):
             return None
         return " ".join(re.sub(rf"<@!?{me.id}>", " ", message.content).split())
-
-    @staticmethod
-    def _channel(message: discord.Message) -> str:
-        return f"discord:{message.channel.id}"
 
     def _asker(self, person: discord.User | discord.Member) -> Asker:
         """Who is asking: an editor when they hold the editors' role (roles exist only in a server)."""
@@ -165,7 +133,7 @@ class BriefbotClient(discord.Client):
 
         @brief.autocomplete("question")
         async def complete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-            return self._complete(Asker(f"discord:{interaction.user.id}"), current)
+            return brief_choices(self.newsroom, Asker(f"discord:{interaction.user.id}"), current)
 
         @self.tree.command(name=EDIT_COMMAND_NAME, description=EDIT_COMMAND_DESCRIPTION)
         @app_commands.guild_only()  # roles, and so editors, exist only in a server
@@ -180,41 +148,14 @@ class BriefbotClient(discord.Client):
         async def complete_id(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
             asker = self._asker(interaction.user)
             # Only editors may edit, and only editors may see drafts: anyone else is offered nothing.
-            return self._complete(asker, current, by_id=True) if asker.is_editor else []
+            return brief_choices(self.newsroom, asker, current, by_id=True) if asker.is_editor else []
 
     async def _on_brief_command(self, interaction: discord.Interaction, question: str) -> None:
         if not self._answered.first_time(interaction.id):
             return  # replayed after a RESUME: already answered, and an interaction takes one response
         asker = self._asker(interaction.user)
         reply = respond(self.newsroom, question, asker, f"discord:{interaction.channel_id}")
-        replies = [render_reply(reply, shareable=True)]
-        await self._respond(interaction, replies, ephemeral=True)
-
-    def _complete(self, asker: Asker, current: str, *, by_id: bool = False) -> list[app_commands.Choice[str]]:
-        """Brief titles (and ids, ``by_id``) holding every typed word, most recently updated first.
-
-        Only briefs the asker may see are offered: for an editor that includes
-        drafts and embargoed briefs, marked as such.
-        """
-        words = current.casefold().split()
-        try:
-            versions = self.newsroom.briefs(asker)
-        except Exception:
-            # No suggestions is a fine answer to a keystroke; the reporter can still send the question.
-            log.exception("autocomplete for %r failed", current)
-            return []
-        choices = []
-        for version in versions:
-            brief = version.brief
-            searched = f"{brief.title} {brief.id}" if by_id else brief.title
-            if not all(word in searched.casefold() for word in words):
-                continue
-            mark = UNPUBLISHED_MARK.format(status=brief.status.value) if brief.status is not Status.PUBLISHED else ""
-            name = wording.clip(brief.title, CHOICE_NAME_LIMIT - len(mark)) + mark
-            choices.append(app_commands.Choice(name=name, value=brief.id))
-            if len(choices) == AUTOCOMPLETE_CHOICES:
-                break
-        return choices
+        await answer_interaction(interaction, [render_reply(reply, shareable=True)], ephemeral=True)
 
     # editing
 
@@ -225,7 +166,7 @@ class BriefbotClient(discord.Client):
         asker = self._asker(interaction.user)
         form = self._edit_form(brief_id.strip(), asker) if asker.is_editor else wording.EDITORS_ONLY
         if isinstance(form, str):
-            await self._respond(interaction, [render_notice(form)], ephemeral=True)
+            await answer_interaction(interaction, [render_notice(form)], ephemeral=True)
             return
         await interaction.response.send_modal(form)
 
@@ -248,24 +189,17 @@ class BriefbotClient(discord.Client):
         if parsed is None or not self._answered.first_time(interaction.id):
             return  # not one of ours, or replayed after a RESUME and already answered
         brief_id, based_on = parsed
+        # Editors only: the core refuses anyone else, a forged submission or a role taken away since the form opened.
         asker = self._asker(interaction.user)
-        if not asker.is_editor:  # a forged submission, or the role was taken away since the form opened
-            await self._respond(interaction, [render_notice(wording.EDITORS_ONLY)], ephemeral=True)
-            return
         try:
-            outcome = submit_edit(self.newsroom, brief_id, based_on, submitted_values(data), asker)
-        except BriefbotError as error:
-            await self._respond(interaction, [render_notice(str(error))], ephemeral=True)
-            return
+            outcome = push_edit(self.newsroom, brief_id, based_on, submitted_values(data), asker)
         except Exception:
             log.exception("pushing the edit of %s failed", brief_id)
-            await self._respond(interaction, [render_notice(wording.APOLOGY)], ephemeral=True)
+            await answer_interaction(interaction, [render_notice(wording.APOLOGY)], ephemeral=True)
             return
-        attachment = None
-        if outcome.attachment is not None:
-            filename, text = outcome.attachment
-            attachment = discord.File(io.BytesIO(text.encode()), filename=filename)
-        await self._respond(interaction, [render_notice(outcome.text)], ephemeral=True, file=attachment)
+        await answer_interaction(
+            interaction, [render_notice(outcome.text)], ephemeral=True, attachment=outcome.attachment
+        )
 
     # buttons
 
@@ -283,7 +217,7 @@ class BriefbotClient(discord.Client):
         action, brief_id = parsed
         reply = pick(self.newsroom, brief_id, Asker(f"discord:{interaction.user.id}"))
         if reply.answer is None:  # gone, or not visible to the clicker: they alone are told
-            await self._respond(interaction, [render_reply(reply)], ephemeral=True)
+            await answer_interaction(interaction, [render_reply(reply)], ephemeral=True)
             return
         if action is Action.FULL:
             replies = render_full_brief(reply.answer)
@@ -291,36 +225,7 @@ class BriefbotClient(discord.Client):
             replies = [render_answer(reply.answer, shared_by=interaction.user.display_name)]
         else:
             replies = [render_answer(reply.answer, shareable=True)]
-        await self._respond(interaction, replies, ephemeral=action is not Action.SHARE)
-
-    # sending
-
-    async def _respond(
-        self,
-        interaction: discord.Interaction,
-        replies: Sequence[DiscordReply],
-        *,
-        ephemeral: bool,
-        file: discord.File | None = None,
-    ) -> None:
-        """Answer an interaction with the first reply (and ``file``) at once, well within Discord's 3 seconds."""
-        first, *rest = replies
-        await interaction.response.send_message(
-            content=first.content or None,
-            embeds=list(first.embeds),
-            view=first.view(),
-            ephemeral=ephemeral,
-            allowed_mentions=NO_MENTIONS,
-            file=file or discord.utils.MISSING,
-        )
-        for reply in rest:
-            await interaction.followup.send(
-                content=reply.content or discord.utils.MISSING,
-                embeds=list(reply.embeds),
-                view=reply.view(),
-                ephemeral=ephemeral,
-                allowed_mentions=NO_MENTIONS,
-            )
+        await answer_interaction(interaction, replies, ephemeral=action is not Action.SHARE)
 
 
 def build_client(newsroom: Newsroom, settings: DiscordSettings) -> BriefbotClient:
@@ -344,15 +249,7 @@ class DiscordSurface:
 
     async def notify(self, channel: str, text: str) -> None:
         """Post an update to a following channel, with no mentions; Discord's errors are logged."""
-        try:
-            target = self.client.get_channel(int(channel)) or await self.client.fetch_channel(int(channel))
-            if not isinstance(target, discord.abc.Messageable):
-                log.error("cannot post an update to channel %s: not a text channel", channel)
-                return
-            # The update quotes the brief (title, key points): sent as a notice, so it formats nothing.
-            await target.send(content=render_notice(text).content, allowed_mentions=NO_MENTIONS)
-        except (ValueError, discord.HTTPException) as error:
-            log.error("could not post an update to channel %s: %s", channel, error)
+        await post_update(self.client, channel, text)
 
     async def start(self) -> None:
         """Log in (a bad token fails here) and keep the gateway connected in the background."""
