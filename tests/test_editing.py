@@ -126,7 +126,9 @@ def test_a_reporters_or_a_stale_or_a_bad_submission_is_refused_and_stores_nothin
     """A reporter is refused; a bad field names the field; a colleague's push meanwhile hands the edit back whole."""
     assert submit_edit(newsroom, KREMLIN, 1, {}, REPORTER, channel="slack").problem == wording.EDITORS_ONLY
     bad = submit_edit(newsroom, KREMLIN, 1, {"status": "live"}, EDITOR, channel="slack")
-    assert (bad.version, bad.field) == (None, "status")
+    assert (bad.version, bad.field, bad.bad_value) == (None, "status", True)
+    gone = submit_edit(newsroom, KREMLIN, 9, {"summary": "Mine."}, EDITOR, channel="slack")
+    assert (gone.version, gone.bad_value) == (None, False)
     theirs = replace(newsroom.show(KREMLIN, EDITOR).brief, summary="Ben's line.")
     newsroom.push(theirs, editor="Ben", channel="cli", expected_version=1)
     stale = submit_edit(newsroom, KREMLIN, 1, {"summary": "Mine."}, EDITOR, channel="slack")
