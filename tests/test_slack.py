@@ -26,7 +26,8 @@ from slack_sdk.models.blocks import Block
 from test_slack_render import huge_brief
 
 from adapters.slack.app import COMMAND, EDIT_COMMAND, EVENTS_PATH, plain_question
-from adapters.slack.render import ACTION_FULL, ACTION_SHARE, ACTION_SHOW, MAX_BLOCKS, answer_message, escape
+from adapters.slack.blocks import MAX_BLOCKS, escape
+from adapters.slack.render import ACTION_FULL, ACTION_SHARE, ACTION_SHOW, answer_message
 from bot import wording
 from bot.answers import Outcome
 from bot.briefs import Brief, Source
@@ -195,6 +196,14 @@ async def test_a_button_naming_a_hidden_brief_is_refused_politely(served: Served
     texts = " ".join(iter_texts(posted.body["blocks"]))
     assert texts == wording.BRIEF_GONE
     assert "Darfur" not in texts
+
+
+async def test_full_brief_of_a_hidden_brief_says_it_is_gone_as_on_discord(served: Served) -> None:
+    """A "Full brief" click on a draft's id gets the "no longer available" every other button gives, and none of it."""
+    assert await served.click(ACTION_FULL, json.dumps({"id": "sudan-aid-access-talks", "q": "sudan"})) == 200
+    (posted,) = await served.wait_for("/commands/")
+    assert " ".join(iter_texts(posted.body["blocks"])) == wording.BRIEF_GONE
+    assert posted.body["response_type"] == "ephemeral"
 
 
 # mentions and direct messages

@@ -160,6 +160,21 @@ async def test_a_long_brief_that_fits_the_form_is_stored_unchanged_when_submitte
     assert replace(stored, updated=brief.updated, editor=brief.editor) == brief  # only who and when are new
 
 
+async def test_changing_the_bottom_line_in_the_modal_keeps_what_the_form_does_not_show(served: Served) -> None:
+    """An edit of the bottom line leaves the rest of the brief as it was: a note under the key points and a point's
+    second line, which the modal cannot show, are kept, and the bullets are not rewritten."""
+    brief = served.newsroom.show(KREMLIN, REPORTER).brief
+    body = f"## Key points\n* {brief.key_points[0]}\n  and a second line.\n* Last point.\n\nA note on sources.\n"
+    before = parse_brief(brief_to_markdown(replace(brief, body=body)), "test").brief  # as a brief file holds it
+    served.newsroom.push(before, editor="Ben Okafor", channel="api")
+    status, reply = await _submit(served, await _open_form(served), summary="A new bottom line.")
+    assert (status, reply) == (200, "")
+    stored = served.newsroom.show(KREMLIN, REPORTER).brief
+    assert stored.summary == "A new bottom line."
+    assert stored.body == before.body == body.strip()
+    assert replace(stored, summary=before.summary, updated=before.updated, editor=before.editor) == before
+
+
 async def test_a_brief_too_long_for_the_form_is_refused_with_which_field_and_what_to_do(served: Served) -> None:
     """/brief-edit on a brief whose key points outgrow a form field opens no form, which would cut them, and says
     which field is too long and how to edit the file instead."""
