@@ -1,8 +1,9 @@
 """Slack rendering: an Answer as Block Kit, escaped so nothing can ping or disguise a link, and within Slack's limits.
 
 The pieces (escaping, fitting, text objects) are in ``adapters.slack.blocks``.
-Long briefs are cut at Slack's limits with a "Full brief" button that sends
-the rest (``adapters.slack.full_brief``).
+Long briefs are cut at Slack's limits; "Full brief" is offered by the brief
+view's rule, the same as on Discord (the body holds more than the key points,
+or something was cut here), and sends the rest (``adapters.slack.full_brief``).
 """
 
 from __future__ import annotations
@@ -132,7 +133,8 @@ def _brief_message(answer: Answer, *, shareable: bool, shared_by: str | None) ->
     buttons = []
     if shareable:
         buttons.append(_button(wording.SHARE_LABEL, ACTION_SHARE, brief.id, answer.query, style="primary"))
-    if cut or brief.body.strip():
+    # A title the header cuts is cut too: the full brief gives it whole.
+    if view.offers_full_brief(cut or len(escape(brief.title)) > HEADER_LIMIT):
         buttons.append(_button(wording.FULL_BRIEF_LABEL, ACTION_FULL, brief.id, answer.query))
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})
