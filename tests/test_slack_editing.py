@@ -27,6 +27,7 @@ from test_slack import KREMLIN
 
 from adapters.serve import Announcer, start_http
 from adapters.slack.app import EDIT_COMMAND, SlackSettings, SlackSurface
+from adapters.slack.editing import FORM_ERROR_LIMIT
 from bot.briefs import Brief, Source, Status, brief_to_markdown, parse_brief, with_key_points
 from bot.newsroom import Newsroom
 
@@ -106,6 +107,18 @@ async def test_a_conflict_is_shown_in_the_modal_and_nothing_is_lost(served: Serv
     assert answer["response_action"] == "errors"
     assert "the latest is v2 by Ben Okafor" in answer["errors"]["title"]
     assert served.newsroom.show(KREMLIN, REPORTER).brief.summary == "A colleague's update."
+
+
+async def test_a_conflict_too_long_for_the_form_shows_that_it_was_cut(served: Served) -> None:
+    """A conflict message longer than the form's error line ends in an ellipsis, never cut off silently."""
+    view = await _open_form(served)
+    colleague = replace(served.newsroom.show(KREMLIN, REPORTER).brief, summary="A colleague's update.")
+    served.newsroom.push(colleague, editor="Ben Okafor", channel="api")
+    _, reply = await _submit(served, view, summary="My edit.")
+    shown = json.loads(reply)["errors"]["title"]
+    assert shown.startswith(f"{KREMLIN}: your edit is based on v1, but the latest is v2 by Ben Okafor")
+    assert len(shown) <= FORM_ERROR_LIMIT
+    assert shown.endswith("\u2026")
 
 
 async def test_bad_values_in_the_modal_are_shown_beside_their_field(served: Served) -> None:

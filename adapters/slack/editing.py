@@ -39,7 +39,8 @@ TEXT_INPUT_LIMIT = 3000
 TEXT_INPUTS = ("title", "summary", "key_points", "sources")
 """The form's fields Slack shows as text inputs; the status is a menu and the review date a date picker."""
 FORM_ERROR_LIMIT = 150
-"""An error shown beside a modal block is cut to this many characters (with an ellipsis), as it always was."""
+"""An error beside a modal block is kept to this many characters (the Slack form always cut it here); a longer one
+ends in an ellipsis, so the cut shows."""
 
 _LABELS = {
     "title": "Title",
