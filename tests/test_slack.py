@@ -26,7 +26,8 @@ from slack_sdk.models.blocks import Block
 from test_slack_render import huge_brief
 
 from adapters.slack.app import COMMAND, EDIT_COMMAND, EVENTS_PATH, plain_question
-from adapters.slack.render import ACTION_FULL, ACTION_SHARE, ACTION_SHOW, MAX_BLOCKS, answer_message, escape
+from adapters.slack.blocks import MAX_BLOCKS, escape
+from adapters.slack.render import ACTION_FULL, ACTION_SHARE, ACTION_SHOW, answer_message
 from bot import wording
 from bot.answers import Outcome
 from bot.briefs import Brief, Source
@@ -195,6 +196,57 @@ async def test_a_button_naming_a_hidden_brief_is_refused_politely(served: Served
     texts = " ".join(iter_texts(posted.body["blocks"]))
     assert texts == wording.BRIEF_GONE
     assert "Darfur" not in texts
+
+
+async def test_full_brief_of_a_hidden_brief_says_it_is_gone_as_on_discord(served: Served) -> None:
+    """A "Full brief" click on a draft's id gets the "no longer available" every other button gives, and none of it."""
+    assert await served.click(ACTION_FULL, json.dumps({"id": "sudan-aid-access-talks", "q": "sudan"})) == 200
+    (posted,) = await served.wait_for("/commands/")
+    assert " ".join(iter_texts(posted.body["blocks"])) == wording.BRIEF_GONE
+    assert posted.body["response_type"] == "ephemeral"
+
+
+def _key_points_only(newsroom: Newsroom, **fields: Any) -> str:
+    """A brief whose body holds its key points and nothing else, pushed; its id."""
+    brief = Brief(
+        **{
+            "id": "points-only",
+            "title": "Council passes the budget",
+            "summary": "The council passed the budget on Tuesday.",
+            "updated": NOW,
+            "body": "## Key points\n- The vote was 7 to 2.\n- Spending rises 3%.\n",
+        }
+        | fields
+    )
+    newsroom.push(brief, editor="tester", channel="test")
+    return brief.id
+
+
+async def test_no_full_brief_button_when_the_answer_already_shows_the_whole_brief(served: Served) -> None:
+    """A brief whose body is only its key points, all shown, is answered without a "Full brief" button, as on
+    Discord: Slack used to offer it for any non-empty body, sending what the answer had already shown."""
+    brief_id = _key_points_only(served.newsroom)
+    _, reply = await served.slash("council passes the budget")
+    blocks = _validated(reply["blocks"])
+    assert blocks[0]["text"]["text"] == "Council passes the budget"
+    assert json.loads(_button_values(blocks, ACTION_SHARE)[0])["id"] == brief_id
+    assert _button_values(blocks, ACTION_FULL) == []
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param({"body": "## Key points\n- The vote was 7 to 2.\n\n## Background\nA long fight.\n"}, id="more"),
+        pytest.param({"title": "Council passes the budget " + "after a long night " * 8}, id="title-cut"),
+        pytest.param({"summary": "The council passed the budget. " * 120}, id="bottom-line-cut"),
+    ],
+)
+def test_full_brief_is_offered_when_the_body_has_more_or_something_was_cut(newsroom: Newsroom, fields: Any) -> None:
+    """ "Full brief" follows the brief view's rule: offered when the body holds more than the key points, or when
+    Slack's limits cut the title (a header holds 150 characters) or any other part of the answer."""
+    brief_id = _key_points_only(newsroom, **fields)
+    blocks = answer_message(newsroom.answer_brief(brief_id, REPORTER, "budget")).blocks
+    assert _button_values(_validated(list(blocks)), ACTION_FULL)
 
 
 # mentions and direct messages

@@ -27,6 +27,7 @@ from test_slack import KREMLIN
 
 from adapters.serve import Announcer, start_http
 from adapters.slack.app import EDIT_COMMAND, SlackSettings, SlackSurface
+from adapters.slack.editing import FORM_ERROR_LIMIT
 from bot.briefs import Brief, Source, Status, brief_to_markdown, parse_brief, with_key_points
 from bot.newsroom import Newsroom
 
@@ -108,6 +109,18 @@ async def test_a_conflict_is_shown_in_the_modal_and_nothing_is_lost(served: Serv
     assert served.newsroom.show(KREMLIN, REPORTER).brief.summary == "A colleague's update."
 
 
+async def test_a_conflict_too_long_for_the_form_shows_that_it_was_cut(served: Served) -> None:
+    """A conflict message longer than the form's error line ends in an ellipsis, never cut off silently."""
+    view = await _open_form(served)
+    colleague = replace(served.newsroom.show(KREMLIN, REPORTER).brief, summary="A colleague's update.")
+    served.newsroom.push(colleague, editor="Ben Okafor", channel="api")
+    _, reply = await _submit(served, view, summary="My edit.")
+    shown = json.loads(reply)["errors"]["title"]
+    assert shown.startswith(f"{KREMLIN}: your edit is based on v1, but the latest is v2 by Ben Okafor")
+    assert len(shown) <= FORM_ERROR_LIMIT
+    assert shown.endswith("\u2026")
+
+
 async def test_bad_values_in_the_modal_are_shown_beside_their_field(served: Served) -> None:
     """A source line without a link, or an empty title, is reported on its field and nothing is stored."""
     view = await _open_form(served)
@@ -158,6 +171,21 @@ async def test_a_long_brief_that_fits_the_form_is_stored_unchanged_when_submitte
     assert len(stored.key_points) == 30
     assert stored.key_points == brief.key_points
     assert replace(stored, updated=brief.updated, editor=brief.editor) == brief  # only who and when are new
+
+
+async def test_changing_the_bottom_line_in_the_modal_keeps_what_the_form_does_not_show(served: Served) -> None:
+    """An edit of the bottom line leaves the rest of the brief as it was: a note under the key points and a point's
+    second line, which the modal cannot show, are kept, and the bullets are not rewritten."""
+    brief = served.newsroom.show(KREMLIN, REPORTER).brief
+    body = f"## Key points\n* {brief.key_points[0]}\n  and a second line.\n* Last point.\n\nA note on sources.\n"
+    before = parse_brief(brief_to_markdown(replace(brief, body=body)), "test").brief  # as a brief file holds it
+    served.newsroom.push(before, editor="Ben Okafor", channel="api")
+    status, reply = await _submit(served, await _open_form(served), summary="A new bottom line.")
+    assert (status, reply) == (200, "")
+    stored = served.newsroom.show(KREMLIN, REPORTER).brief
+    assert stored.summary == "A new bottom line."
+    assert stored.body == before.body == body.strip()
+    assert replace(stored, summary=before.summary, updated=before.updated, editor=before.editor) == before
 
 
 async def test_a_brief_too_long_for_the_form_is_refused_with_which_field_and_what_to_do(served: Served) -> None:

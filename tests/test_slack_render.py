@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
+from adapters.slack.blocks import MAX_BLOCKS, escape
 from adapters.slack.full_brief import FULL_BRIEF_MESSAGES, full_brief_messages
-from adapters.slack.render import MAX_BLOCKS, answer_message, escape
+from adapters.slack.render import answer_message
 from bot import wording
 from bot.answers import Choice, answer_with
 from bot.briefs import Brief, Source
@@ -65,7 +66,7 @@ def test_any_brief_renders_within_slack_limits_and_inert(brief: Brief, query: st
     alternatives = tuple(Choice(f"other-{n}", title, 1.0, NOW) for n, title in enumerate(others))
     answer = answer_with(version, query, NOW, alternatives=alternatives)
     _check(answer_message(answer, shareable=True, shared_by=query).blocks)
-    for message in full_brief_messages(version):
+    for message in full_brief_messages(answer):
         _check(message.blocks)
         assert len(message.text) <= 300
 
@@ -114,7 +115,7 @@ def test_a_huge_full_brief_fits_slack_in_at_most_four_messages_and_says_where_th
     version = huge_brief(points=200, background_paragraphs=380)
     assert len(version.brief.body) > 500_000
     assert len(escape(HUGE_SUMMARY)) > 3000
-    messages = full_brief_messages(version)
+    messages = full_brief_messages(answer_with(version, "huge", NOW))
     assert len(messages) == FULL_BRIEF_MESSAGES == 4
     for message in messages:
         _check(message.blocks)
@@ -128,7 +129,7 @@ def test_a_huge_full_brief_fits_slack_in_at_most_four_messages_and_says_where_th
 def test_a_long_full_brief_is_split_across_sections_and_messages_with_nothing_cut() -> None:
     """A long brief that fits four messages is sent whole: long lines are split between sections, never cut."""
     version = huge_brief(points=20, background_paragraphs=1)
-    messages = full_brief_messages(version)
+    messages = full_brief_messages(answer_with(version, "huge", NOW))
     assert 1 < len(messages) <= 4
     for message in messages:
         _check(message.blocks)

@@ -1,7 +1,8 @@
 """The "Full brief" button's messages: the whole brief, split to fit Slack, and where to read what does not fit.
 
-A bottom line, paragraph or heading longer than a section is split between
-sections at a space, never cut; sections are packed into messages within
+The body's headings, bullets and text come from the brief view
+(``bot.view``), read once for every platform. A bottom line, paragraph or
+heading longer than a section is split between sections at a space, never cut; sections are packed into messages within
 Slack's block and text limits. A response URL takes five posts, so a brief
 needing more than ``FULL_BRIEF_MESSAGES`` messages ends with a line saying
 where the whole brief can be read instead.
@@ -12,21 +13,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from adapters.slack.render import (
+from adapters.slack.blocks import (
     HEADER_LIMIT,
     MAX_BLOCKS,
     SECTION_LIMIT,
     SlackMessage,
-    _link,
-    _mrkdwn_section,
-    _notification,
-    _plain,
-    _section,
     escape,
+    link,
+    mrkdwn_section,
+    notification,
+    plain_text,
+    section,
 )
 from bot import wording
+from bot.answers import Answer
+from bot.body import BodyLine, LineKind
 from bot.briefs import Source
-from bot.store import Version
+from bot.view import view_of
 
 __all__ = ["FULL_BRIEF_MESSAGES", "MESSAGE_TEXT_BUDGET", "full_brief_messages"]
 
@@ -38,44 +41,58 @@ MESSAGE_TEXT_BUDGET = 10_000
 12,000 characters (``msg_blocks_too_long``, bolt-js issues 2509 and 2867), far below 50 sections of 3,000."""
 
 
-def full_brief_messages(version: Version) -> list[SlackMessage]:
-    """The whole brief, body and all, split to fit Slack; past ``FULL_BRIEF_MESSAGES`` messages, where the rest is."""
-    brief = version.brief
-    heading = f"{brief.title} (v{version.number})"
+def full_brief_messages(answer: Answer) -> list[SlackMessage]:
+    """The answer's whole brief, body and all, split to fit Slack; past ``FULL_BRIEF_MESSAGES`` messages, where the
+    rest is."""
+    brief, freshness = answer.brief, answer.freshness
+    assert brief is not None
+    assert freshness is not None
+    heading = f"{brief.title} (v{freshness.version})"
     texts = []
     if len(escape(heading)) > HEADER_LIMIT:  # the header cuts the title: it is given whole below it
         texts += _bold_pieces(escape(brief.title.strip()))
     texts += _split(f"*{wording.BOTTOM_LINE}* {escape(brief.summary)}", SECTION_LIMIT)
-    texts += _chunks(_body_lines(brief.body), SECTION_LIMIT)
+    texts += _chunks(_body_lines(view_of(brief).lines), SECTION_LIMIT)
     texts += _chunks(_source_lines(brief.sources), SECTION_LIMIT)
-    header = {"type": "header", "text": _plain(heading, HEADER_LIMIT)}
-    pages = _pages([header, *(_mrkdwn_section(text) for text in texts)])
+    header = {"type": "header", "text": plain_text(heading, HEADER_LIMIT)}
+    pages = _pages([header, *(mrkdwn_section(text) for text in texts)])
     if len(pages) > FULL_BRIEF_MESSAGES:
         pages = pages[:FULL_BRIEF_MESSAGES]
-        note = _section(wording.FULL_BRIEF_REST.format(platform="Slack", brief_id=brief.id))
+        note = section(wording.FULL_BRIEF_REST.format(platform="Slack", brief_id=brief.id))
         last = pages[-1]
         while len(last) >= MAX_BLOCKS or _text_size([*last, note]) > MESSAGE_TEXT_BUDGET:
             last.pop()
         last.append(note)
-    return [SlackMessage(_notification(brief.title), tuple(page)) for page in pages]
+    return [SlackMessage(notification(brief.title), tuple(page)) for page in pages]
 
 
-def _body_lines(body: str) -> list[str]:
-    """The brief's Markdown body as Slack lines of at most a section each: headings in bold, the rest as text."""
-    lines = []
-    for raw in body.strip().splitlines():
-        line = raw.rstrip()
-        stripped = line.lstrip("#").strip()
-        lines += _bold_pieces(escape(stripped)) if line.startswith("#") and stripped else _split(escape(line))
-    return lines
+def _body_lines(lines: Sequence[BodyLine]) -> list[str]:
+    """The body's lines as Slack lines of at most a section each: headings in bold, bullets as bullets, text as
+    written, blank lines kept between them (not before the first or after the last)."""
+    shown = list(lines)
+    while shown and shown[0].kind is LineKind.BLANK:
+        shown.pop(0)
+    while shown and shown[-1].kind is LineKind.BLANK:
+        shown.pop()
+    texts: list[str] = []
+    for line in shown:
+        if line.kind is LineKind.HEADING and line.text.strip():
+            texts += _bold_pieces(escape(line.text.strip()))
+        elif line.kind is LineKind.BULLET:
+            texts += _split(f"\u2022 {escape(line.text)}")
+        elif line.kind is LineKind.TEXT:
+            texts += _split(escape(line.text))
+        else:  # a blank line, or a heading without words
+            texts.append("")
+    return texts
 
 
 def _source_lines(sources: Iterable[Source]) -> list[str]:
     """Each source as a link; one too long for a section (a link cannot be split) as its title and URL in text."""
     lines = []
     for source in sources:
-        link = _link(source)
-        lines += [link] if len(link) <= SECTION_LIMIT else _split(escape(f"{source.title} {source.url}"))
+        linked = link(source)
+        lines += [linked] if len(linked) <= SECTION_LIMIT else _split(escape(f"{source.title} {source.url}"))
     return lines
 
 
