@@ -10,14 +10,18 @@ from datetime import date, timedelta
 import pytest
 from conftest import REPORTER
 from fake_slack import iter_texts
-from test_discord_render import shown
+from test_discord_render import as_shown, shown
 
+from adapters.discord.full_brief import render_full_brief
 from adapters.discord.messages import parse_custom_id
 from adapters.discord.render import render_answer as discord_answer
+from adapters.slack.full_brief import full_brief_messages
 from adapters.slack.render import answer_message as slack_answer
 from bot import wording
 from bot.answers import Answer, Outcome
+from bot.body import LineKind
 from bot.newsroom import Newsroom
+from bot.view import view_of
 
 FED = "fed-holds-rates-september"
 FED_QUESTION = "Fed holds interest rates steady in September"
@@ -85,6 +89,24 @@ def test_a_stale_brief_with_awkward_characters_shows_the_same_on_both(newsroom: 
     assert wording.stale_warning(answer)
     slack, discord = _slack_text(answer), _discord_text(answer)
     for fact in _facts(answer):
+        assert fact in slack, fact
+        assert fact in discord, fact
+
+
+def test_the_full_brief_of_a_stale_brief_shows_the_same_on_both(newsroom: Newsroom) -> None:
+    """Full brief on either platform gives the stale warning, the bottom line, every body line and the sources."""
+    kremlin = newsroom.show("kremlin-open-to-putin-trump-meeting", REPORTER).brief
+    newsroom.push(replace(kremlin, review_by=date(2026, 1, 1)), editor="Anna", channel="test")
+    answer = newsroom.answer_brief(kremlin.id, REPORTER)
+    slack = "\n".join(text for message in full_brief_messages(answer) for text in iter_texts(list(message.blocks)))
+    slack = re.sub(r"<([^|>]+)\|([^>]*)>", r"\2 \1", slack).replace("&lt;", "<").replace("&gt;", ">")
+    slack = slack.replace("&amp;", "&")
+    discord = as_shown("\n".join(shown(reply) for reply in render_full_brief(answer)))
+    warning = wording.stale_warning(answer)
+    assert warning
+    facts = [warning, kremlin.summary, *(s.title for s in kremlin.sources)]
+    facts += [line.text for line in view_of(kremlin).lines if line.kind is not LineKind.BLANK]
+    for fact in facts:
         assert fact in slack, fact
         assert fact in discord, fact
 

@@ -51,6 +51,9 @@ def full_brief_messages(answer: Answer) -> list[SlackMessage]:
     texts = []
     if len(escape(heading)) > HEADER_LIMIT:  # the header cuts the title: it is given whole below it
         texts += _bold_pieces(escape(brief.title.strip()))
+    warning = wording.stale_warning(answer)
+    if warning:  # as on Discord, and above the bottom line: the reader learns it before relying on it
+        texts += _split(f"*{escape(warning)}*", SECTION_LIMIT)
     texts += _split(f"*{wording.BOTTOM_LINE}* {escape(brief.summary)}", SECTION_LIMIT)
     texts += _chunks(_body_lines(view_of(brief).lines), SECTION_LIMIT)
     texts += _chunks(_source_lines(brief.sources), SECTION_LIMIT)
