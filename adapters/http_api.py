@@ -10,7 +10,6 @@ is JSON with one clear message; bad briefs get the command line's messages.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
@@ -21,6 +20,7 @@ from aiohttp import web
 from adapters.api_access import ApiSettings
 from bot.answers import answer_to_json
 from bot.briefs import brief_from_mapping, parse_brief
+from bot.caps import read_json_fields
 from bot.errors import (
     BriefbotError,
     BriefError,
@@ -181,16 +181,11 @@ def api_routes(newsroom: Newsroom, settings: ApiSettings) -> list[web.RouteDef]:
         try:
             text = raw.decode("utf-8")
             if request.content_type == "application/json":
-                data = json.loads(text)
-                if not isinstance(data, dict):
-                    raise BriefError(origin, "body", "a JSON object of brief fields", found=data)
-                loaded = brief_from_mapping(data, origin)
+                loaded = brief_from_mapping(read_json_fields(text, origin), origin)
             else:
                 loaded = parse_brief(text, origin)
         except UnicodeDecodeError:
             return _error(422, f"{origin}: body: expected UTF-8 text")
-        except ValueError as error:  # JSON
-            return _error(422, f"{origin}: body: expected JSON ({error})")
         except BriefError as error:
             return _error(422, str(error))
         if loaded.brief.id != brief_id:

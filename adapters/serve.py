@@ -22,6 +22,7 @@ from aiohttp import web
 from adapters.http_api import error_middleware
 from adapters.watching import watch_folder
 from bot import wording
+from bot.caps import MAX_BRIEF_BYTES
 from bot.errors import BriefbotError
 from bot.newsroom import Newsroom, Update
 
@@ -29,8 +30,10 @@ __all__ = ["MAX_BODY_BYTES", "REFRESH_SECONDS", "Announcer", "Surface", "serve",
 
 log = logging.getLogger("briefbot.serve")
 
-MAX_BODY_BYTES = 1024 * 1024
-"""The largest request body the server reads; larger ones are refused with 413."""
+MAX_BODY_BYTES = 3 * MAX_BRIEF_BYTES
+"""The largest request body the server reads; larger ones are refused with 413. It holds a brief at its caps
+even as ASCII-only JSON (an escape is at most three times the bytes of its character), so every brief over a cap
+is read and refused with the cap it is over."""
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 

@@ -20,6 +20,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from bot.body import KEY_POINT_HEADINGS, heading_of, key_points, read_body
+from bot.caps import MAX_BRIEF_BYTES, check_brief_size, check_fields, read_front_matter
 from bot.errors import BriefError, ImportRejected
 
 __all__ = [
@@ -67,16 +68,6 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 """libyaml's safe dumper where PyYAML was built with it: the same output, many times faster."""
-
-
-class _BriefLoader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so each date field is checked, and reported, on its own."""
-
-
-_BriefLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 class Status(StrEnum):
@@ -144,6 +135,7 @@ class LoadedBrief:
 
 def parse_brief(text: str, origin: str) -> LoadedBrief:
     """Parse one brief file's text; ``origin`` names it in errors."""
+    check_brief_size(len(text.encode("utf-8", "surrogatepass")), origin)
     handler = YAMLHandler()
     stripped = text.lstrip("\ufeff").strip()
     if not handler.detect(stripped):
@@ -153,7 +145,7 @@ def parse_brief(text: str, origin: str) -> LoadedBrief:
     except ValueError:
         raise BriefError(origin, "front matter", "a closing '---' line after the front matter") from None
     try:
-        data = yaml.load(front, Loader=_BriefLoader)  # a SafeLoader subclass: no arbitrary objects
+        data = read_front_matter(front, origin)  # safe YAML without anchors or aliases, within the caps
     except yaml.YAMLError as error:
         raise BriefError(origin, "front matter", f"valid YAML ({_yaml_problem(error)})") from None
     if not isinstance(data, dict):
@@ -172,6 +164,7 @@ def brief_from_mapping(data: Mapping[str, Any], origin: str, *, body: str | None
     if body is None:
         body = _body(fields.pop("body", None), origin)
     ignored = [name for name in PROVENANCE_FIELDS if fields.pop(name, None) is not None]
+    check_fields(fields, body, origin)
     warnings = tuple(
         f"{origin}: {name}: unknown field, ignored (known: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)})"
         for name in fields
@@ -233,15 +226,7 @@ def load_brief_files(paths: Iterable[Path], *, now: datetime | None = None) -> l
     errors: list[BriefError] = []
     for path in _brief_paths(paths, errors):
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            errors.append(BriefError(str(path), "file", "UTF-8 text"))
-            continue
-        except OSError as error:
-            errors.append(BriefError(str(path), "file", f"a readable file ({error.strerror})"))
-            continue
-        try:
-            item = parse_brief(text, str(path))
+            item = parse_brief(_read_brief_file(path), str(path))
             check_updated(item.brief, item.origin, now)
             loaded.append(item)
         except BriefError as error:
@@ -300,7 +285,10 @@ def brief_to_markdown(brief: Brief, version: int | None = None) -> str:
             data[name] = getattr(brief, name)
     if brief.sources:
         data["sources"] = [{"title": s.title, "url": s.url} for s in brief.sources]
-    front = yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100)
+    try:
+        front = yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100)
+    except UnicodeEncodeError:  # a lone surrogate: the pure-Python dumper escapes it, so the checks can name its field
+        front = yaml.dump(data, Dumper=yaml.SafeDumper, sort_keys=False, allow_unicode=True, width=100)
     return f"---\n{front}---\n{brief.body}\n"
 
 
@@ -318,6 +306,19 @@ def _brief_paths(paths: Iterable[Path], errors: list[BriefError]) -> list[Path]:
         for file in files:
             found.setdefault(file.resolve(), file)
     return list(found.values())
+
+
+def _read_brief_file(path: Path) -> str:
+    """A brief file's text, read no further than its cap, so a huge file costs no memory."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_BRIEF_BYTES + 1)
+        check_brief_size(max(len(data), path.stat().st_size), str(path))
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BriefError(str(path), "file", "UTF-8 text") from None
+    except OSError as error:
+        raise BriefError(str(path), "file", f"a readable file ({error.strerror})") from None
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:

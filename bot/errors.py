@@ -16,6 +16,7 @@ else is a bug, logged with its traceback.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -134,6 +135,26 @@ class SettingsError(BriefbotError):
     """A setting (environment variable or option) has a value the bot cannot use."""
 
 
+class _ShortRepr(reprlib.Repr):
+    """``repr`` that looks at no more of a value than it shows: a few items, two levels, short texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel, self.maxdict, self.maxlist, self.maxtuple, self.maxset = 2, 4, 4, 4, 4
+        self.maxstring, self.maxother = 80, 80
+
+    def repr_int(self, x: int, level: int) -> str:
+        # Python refuses to write an int of more than 4,300 digits; 2**128 has 39.
+        return super().repr_int(x, level) if x.bit_length() <= 128 else f"<a number of {x.bit_length():,} bits>"
+
+    def repr_bytes(self, x: bytes, level: int) -> str:
+        return repr(x[: self.maxstring]) + ("…" if len(x) > self.maxstring else "")
+
+
+_REPR = _ShortRepr()
+
+
 def _short(value: object, limit: int = 60) -> str:
-    text = repr(value)
+    """A value quoted in an error, cut to ``limit`` characters without ever writing out the whole of it."""
+    text = _REPR.repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -57,6 +57,8 @@ from adapters.discord.markdown import inert
 from adapters.serve import Announcer
 from bot import wording
 from bot.briefs import Brief, Source, Status, parse_brief
+from bot.caps import MAX_SOURCES, MAX_SUMMARY_CHARS
+from bot.editing import form_values
 from bot.newsroom import Newsroom
 from bot.store import TinyStore
 
@@ -236,15 +238,21 @@ def long_brief(base: Brief, *, heading: bool = True) -> Brief:
     brief = replace(
         base,
         title="Kremlin says it remains open to a Putin-Trump meeting, and" + " more" * 20,
-        summary=("The Kremlin says little. " * 150).strip() + "\n\nA second paragraph of the bottom line.",
+        summary=("The Kremlin says little. " * 37).strip() + "\n\nA second paragraph of the bottom line.",
         body=body,
         editor="Ben Okafor",
         sources=tuple(
-            Source(f"Kremlin briefing {n} | transcript", f"https://kremlin.example/{n}/x?y=1") for n in range(55)
+            Source(
+                f"Kremlin briefing {n} | transcript of the whole session, as released",
+                f"https://kremlin.example/{n}/x?y=1" + "&page=1" * 12,
+            )
+            for n in range(MAX_SOURCES)
         ),
     )
     assert too_long_to_edit(brief) is None
-    assert all(len(value) > 3_000 for value in (brief.summary, "\n".join(brief.key_points)))
+    # Longer than Slack's 3,000-character inputs, within Discord's 4,000; the bottom line near its cap.
+    assert all(3_000 < len(value) <= 4_000 for value in ("\n".join(brief.key_points), form_values(brief)["sources"]))
+    assert len(brief.summary) > MAX_SUMMARY_CHARS - 100
     return brief
 
 

@@ -37,10 +37,10 @@ def server(store: Path, preexec: Callable[[], None] | None = None) -> Iterator[t
         yield served
 
 
-def _edit(store: Path, summary: str, based_on: int) -> bytes:
-    """The Kremlin brief's file with a new bottom line, based on ``based_on``."""
+def _edit(store: Path, summary: str, based_on: int, body: str | None = None) -> bytes:
+    """The Kremlin brief's file with a new bottom line (and body, if given), based on ``based_on``."""
     brief = Newsroom(TinyStore(store)).show(KREMLIN, REPORTER).brief
-    return brief_to_markdown(replace(brief, summary=summary), based_on).encode()
+    return brief_to_markdown(replace(brief, summary=summary, body=body or brief.body), based_on).encode()
 
 
 def test_every_push_answered_before_a_kill_9_is_in_the_store_after_restart(tmp_path: Path) -> None:
@@ -126,7 +126,7 @@ def test_a_full_disk_refuses_the_push_clearly_and_the_bot_keeps_answering(tmp_pa
         server(store, preexec=_small_files) as (url, _),
         httpx.Client(base_url=url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10) as client,
     ):
-        big = _edit(store, "A much longer brief. " + "More detail. " * 8000, 1)
+        big = _edit(store, "A much longer brief.", 1, body="More detail. " * 7000)  # within the body cap
         refused = client.put(f"/api/briefs/{KREMLIN}", content=big)
         assert refused.status_code == 507
         assert "cannot be written (File too large); nothing was stored" in refused.json()["error"]

@@ -29,6 +29,7 @@ from adapters.serve import Announcer, start_http
 from adapters.slack.app import EDIT_COMMAND, SlackSettings, SlackSurface
 from adapters.slack.editing import FORM_ERROR_LIMIT
 from bot.briefs import Brief, Source, Status, brief_to_markdown, parse_brief, with_key_points
+from bot.caps import MAX_SOURCES, MAX_SUMMARY_CHARS
 from bot.newsroom import Newsroom
 
 TIMEOUT = 2
@@ -153,7 +154,7 @@ def _long_kremlin(served: Served, points: int, summary: int = 0) -> Brief:
         brief,
         summary=(brief.summary + " And" + " more" * summary)[: max(summary, len(brief.summary))],
         body=with_key_points(brief.body, _points(points)),
-        sources=tuple(Source(f"Report {n} | annex", f"https://example.com/reports/{n}") for n in range(40)),
+        sources=tuple(Source(f"Report {n} | annex", f"https://example.com/reports/{n}") for n in range(MAX_SOURCES)),
     )
     brief = parse_brief(brief_to_markdown(brief), "test").brief  # as a brief file would hold it
     served.newsroom.push(brief, editor="Anna Kowalski", channel="api")
@@ -161,8 +162,9 @@ def _long_kremlin(served: Served, points: int, summary: int = 0) -> Brief:
 
 
 async def test_a_long_brief_that_fits_the_form_is_stored_unchanged_when_submitted_unchanged(served: Served) -> None:
-    """Fields filled to the form's last character (3,000), submitted as prefilled, store the same brief."""
-    brief = _long_kremlin(served, points=3000, summary=3000)
+    """Key points filled to the form's last character (3,000) and a bottom line at its cap, submitted as prefilled,
+    store the same brief."""
+    brief = _long_kremlin(served, points=3000, summary=MAX_SUMMARY_CHARS)
     view = await _open_form(served)
     assert {len(block["element"].get("initial_value", "")) for block in view["blocks"][:3]} >= {3000}
     status, reply = await _submit(served, view)
