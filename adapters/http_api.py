@@ -147,10 +147,13 @@ def api_routes(newsroom: Newsroom, settings: ApiSettings) -> list[web.RouteDef]:
         return web.json_response(version_to_json(version), headers={"ETag": etag})
 
     async def history(request: web.Request) -> web.Response:
+        # Reading every version from disk and comparing each with its parent takes a while for a long history:
+        # in a worker thread, so answers and /healthz do not wait for it.
+        changes = await asyncio.to_thread(newsroom.history_with_changes, request.match_info["id"], reader(request))
         entries = [
             version_to_json(entry.version, with_brief=False)
             | {"changes": describe_changes(entry.changes), "compared_with": entry.compared_with}
-            for entry in newsroom.history_with_changes(request.match_info["id"], reader(request))
+            for entry in changes
         ]
         return web.json_response({"id": request.match_info["id"], "versions": entries})
 

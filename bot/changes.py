@@ -41,10 +41,11 @@ def compare(old: Brief | None, new: Brief) -> Changes:
     if old is None:
         return Changes(("new brief",), (), ())
     fields = [name for attribute, name in FIELDS if getattr(old, attribute) != getattr(new, attribute)]
-    old_points, new_points = set(old.key_points), set(new.key_points)
-    added = tuple(p for p in new.key_points if p not in old_points)
-    removed = tuple(p for p in old.key_points if p not in new_points)
-    if old.key_points != new.key_points and not added and not removed:
+    old_list, new_list = old.key_points, new.key_points  # each read from its body once
+    old_points, new_points = set(old_list), set(new_list)
+    added = tuple(p for p in new_list if p not in old_points)
+    removed = tuple(p for p in old_list if p not in new_points)
+    if old_list != new_list and not added and not removed:
         fields.append("key point order")
     if _without_key_points(old) != _without_key_points(new):
         fields.append("body")
