@@ -28,6 +28,7 @@ from adapters.discord.settings import DiscordSettings
 from adapters.slack.settings import DEFAULT_API_URL, SlackSettings
 from bot.errors import SettingsError
 from bot.limits import DEFAULT_QUESTIONS_PER_MINUTE as PER_MINUTE
+from bot.outcomes import DEFAULT_RETENTION_DAYS as RETENTION
 from bot.settings import Settings
 
 __all__ = ["VARIABLES", "Config", "Variable", "load_config", "read_environ"]
@@ -83,6 +84,17 @@ def _count(default: int) -> Callable[[str, str], int]:
             return default
         if not (text.isascii() and text.isdigit()):
             raise SettingsError(f"{name}: expected a whole number (0 for no limit), found {text!r}")
+        return int(text)
+
+    return parse
+
+
+def _days(default: int) -> Callable[[str, str], int]:
+    def parse(name: str, text: str) -> int:
+        if not text:
+            return default
+        if not (text.isascii() and text.isdigit()) or int(text) < 1:
+            raise SettingsError(f"{name}: expected a number of days, 1 or more, found {text!r}")
         return int(text)
 
     return parse
@@ -162,6 +174,8 @@ ENTITIES = Variable("BRIEFBOT_ENTITIES", "core", "none", _path,
     "a YAML file of more names that mean the same thing, added to the built-in ones")
 RATE_LIMIT = Variable("BRIEFBOT_RATE_LIMIT", "core", f"`{PER_MINUTE}`", _count(PER_MINUTE),
     "questions one person (an anonymous API reader: one address) may ask a minute; `0` for no limit")
+OUTCOME_DAYS = Variable("BRIEFBOT_OUTCOME_DAYS", "core", f"`{RETENTION}`", _days(RETENTION),
+    "days each question's outcome (answered, choices, no match) and brief are kept for the editors' desk")
 PUSH_TOKEN = Variable("BRIEFBOT_TOKEN", "push", "none", _text,
     "your editor's token for `briefbot push --to`")
 SLACK_BOT_TOKEN = Variable("SLACK_BOT_TOKEN", "slack", "none", _text,
@@ -190,7 +204,7 @@ TRUSTED_PROXIES = Variable("BRIEFBOT_TRUSTED_PROXIES", "api", "none", _networks,
     "your reverse proxies' addresses or networks, comma-separated: only their `X-Forwarded-For` is believed")
 
 VARIABLES: tuple[Variable[Any], ...] = (
-    STORE, SEED_SAMPLES, EDITOR, ENTITIES, RATE_LIMIT, PUSH_TOKEN,
+    STORE, SEED_SAMPLES, EDITOR, ENTITIES, RATE_LIMIT, OUTCOME_DAYS, PUSH_TOKEN,
     SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, SLACK_EDITORS, SLACK_EDITOR_GROUP,
     DISCORD_TOKEN, DISCORD_GUILD_ID, DISCORD_EDITOR_ROLE,
     API_TOKENS, API_READS, TRUSTED_PROXIES,
@@ -279,6 +293,7 @@ def _core(environ: Mapping[str, str], store: Path | None) -> Settings:
         editor=EDITOR.read(environ),
         entities=ENTITIES.read(environ),
         rate_limit=RATE_LIMIT.read(environ),
+        outcome_retention_days=OUTCOME_DAYS.read(environ),
     )
 
 

@@ -23,6 +23,7 @@ from bot.changes import Changes, VersionChange, compare, with_changes
 from bot.entities import Entities, load_entities
 from bot.errors import RateLimited, SettingsError, StoreUnwritable, UnknownBrief
 from bot.limits import RateLimiter
+from bot.outcomes import OutcomeLog
 from bot.search import SearchIndex
 from bot.settings import Settings
 from bot.store import LatestVersions, LoggedQuestion, Pushed, TinyStore, Version
@@ -98,8 +99,11 @@ class Newsroom:
         clock: Clock = utc_now,
         samples: Path | None = None,
         entities: Entities | None = None,
+        outcomes: OutcomeLog | None = None,
     ) -> None:
         self.store = store
+        self.outcomes = outcomes
+        """Where each question's outcome is recorded, for the editors' desk (None: nowhere)."""
         self._clock = clock
         self._lock = threading.RLock()
         self._latest = LatestVersions()
@@ -149,6 +153,8 @@ class Newsroom:
                 if self._may_see(version := self._latest[hit.brief_id], asker, now)
             ]
         answer = decide(query, ranked, now)
+        if self.outcomes is not None:
+            self.outcomes.record(answer)
         if answer.outcome is Outcome.NO_MATCH and query.terms:
             try:
                 self.store.log_question(
@@ -359,4 +365,5 @@ def open_newsroom(settings: Settings, *, seed: bool = False, clock: Clock = utc_
             f"the store {settings.store} cannot be opened ({error.strerror or error}): "
             "it must be a folder briefbot can read and write"
         ) from None
-    return Newsroom(store, clock=clock, samples=samples, entities=entities)
+    outcomes = OutcomeLog(settings.store, settings.outcome_retention_days)
+    return Newsroom(store, clock=clock, samples=samples, entities=entities, outcomes=outcomes)

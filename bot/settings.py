@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.limits import DEFAULT_QUESTIONS_PER_MINUTE
+from bot.outcomes import DEFAULT_RETENTION_DAYS
 
 __all__ = ["Settings"]
 
@@ -24,3 +25,5 @@ class Settings:
     entities: Path | None = None
     rate_limit: int = DEFAULT_QUESTIONS_PER_MINUTE
     """Questions one person may ask a minute in chat and over the API (0: no limit)."""
+    outcome_retention_days: int = DEFAULT_RETENTION_DAYS
+    """How many days each question's outcome is kept for the editors' desk."""

@@ -1,0 +1,118 @@
+"""The outcome log: what became of each question (answered, choices, no match) and its brief, for the editors' desk.
+
+One JSON line a question, appended to ``outcomes.jsonl`` in the store folder:
+when it was asked, its outcome and the brief it was answered with. Who asked
+is not recorded. Lines older than the retention are dropped: reading skips
+them, and the file is rewritten without them at most once a day, so it holds
+about the retention's worth of questions and a read is bounded by it. A line
+torn by a crash is skipped. Recording never stops an answer: a log that cannot
+be written is logged as a warning.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot.answers import Answer, Outcome
+
+__all__ = ["DEFAULT_RETENTION_DAYS", "OUTCOMES_FILE", "OutcomeLog", "Recorded"]
+
+log = logging.getLogger("briefbot.outcomes")
+
+OUTCOMES_FILE = "outcomes.jsonl"
+DEFAULT_RETENTION_DAYS = 90
+PRUNE_EVERY = timedelta(days=1)
+"""How often the file is rewritten without the lines past the retention."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One question's outcome: when it was asked, what came of it, and the brief it was answered with (if any)."""
+
+    asked_at: datetime
+    outcome: Outcome
+    brief_id: str | None
+
+
+class OutcomeLog:
+    """The outcomes of questions within the retention, in a file in the store folder (or in memory, for tests)."""
+
+    def __init__(self, folder: Path | None, retention_days: int = DEFAULT_RETENTION_DAYS) -> None:
+        self.path = folder / OUTCOMES_FILE if folder is not None else None
+        self.retention = timedelta(days=retention_days)
+        self._memory: list[Recorded] = []
+        self._lock = threading.Lock()
+        self._pruned_at: datetime | None = None
+
+    def record(self, answer: Answer) -> None:
+        """Record an answer's outcome and brief at the time it was asked."""
+        entry = Recorded(answer.asked_at, answer.outcome, answer.brief.id if answer.brief else None)
+        with self._lock:
+            if self.path is None:
+                self._memory.append(entry)
+                self._memory = [e for e in self._memory if e.asked_at >= entry.asked_at - self.retention]
+                return
+            line = json.dumps(
+                {"at": entry.asked_at.isoformat(), "outcome": entry.outcome.value, "brief": entry.brief_id}
+            )
+            try:
+                with self.path.open("a", encoding="utf-8") as handle:
+                    handle.write(line + "\n")
+                if self._pruned_at is None or entry.asked_at - self._pruned_at >= PRUNE_EVERY:
+                    self._prune(entry.asked_at)
+            except OSError as error:
+                log.warning("a question's outcome was not recorded in %s: %s", self.path, error.strerror or error)
+
+    def since(self, start: datetime, now: datetime) -> list[Recorded]:
+        """The outcomes recorded from ``start`` (and within the retention at ``now``), oldest first."""
+        start = max(start, now - self.retention)
+        with self._lock:
+            return [entry for entry in self._read() if entry.asked_at >= start]
+
+    def _read(self) -> Iterator[Recorded]:
+        if self.path is None:
+            yield from list(self._memory)
+            return
+        try:
+            text = self.path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return
+        for line in text.splitlines():
+            try:
+                record = json.loads(line)
+                brief = record["brief"]
+                yield Recorded(
+                    datetime.fromisoformat(record["at"]),
+                    Outcome(record["outcome"]),
+                    brief if isinstance(brief, str) else None,
+                )
+            except (ValueError, KeyError, TypeError):
+                continue  # torn by a crash, or not ours
+
+    def _prune(self, now: datetime) -> None:
+        """Rewrite the file without the lines past the retention (another process's lines appended meanwhile
+        may be lost: these are statistics, and a question a day is not worth a lock across processes)."""
+        assert self.path is not None
+        self._pruned_at = now
+        cutoff = now - self.retention
+        lines = self.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        kept = [line for line in lines if (at := _time_of(line)) is not None and at >= cutoff]
+        if len(kept) == len(lines):
+            return
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
+        os.replace(temporary, self.path)
+
+
+def _time_of(line: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(json.loads(line)["at"])
+    except (ValueError, KeyError, TypeError):
+        return None
