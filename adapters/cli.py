@@ -287,6 +287,10 @@ def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int, 
     if discord is not None:
         surfaces.append(DiscordSurface(newsroom, discord))
     routes = api_routes(newsroom, api)
+    if api.tokens:  # the desk is for editors, who sign in with their API tokens
+        from adapters.desk.app import desk_routes
+
+        routes += desk_routes(newsroom, api, config.desk_hours)
     asyncio.run(serve(newsroom, surfaces, host, port, routes, watch=folder, on_ready=click.echo))
 
 

@@ -89,12 +89,12 @@ def _count(default: int) -> Callable[[str, str], int]:
     return parse
 
 
-def _days(default: int) -> Callable[[str, str], int]:
+def _whole(default: int, unit: str) -> Callable[[str, str], int]:
     def parse(name: str, text: str) -> int:
         if not text:
             return default
         if not (text.isascii() and text.isdigit()) or int(text) < 1:
-            raise SettingsError(f"{name}: expected a number of days, 1 or more, found {text!r}")
+            raise SettingsError(f"{name}: expected a number of {unit}, 1 or more, found {text!r}")
         return int(text)
 
     return parse
@@ -174,7 +174,7 @@ ENTITIES = Variable("BRIEFBOT_ENTITIES", "core", "none", _path,
     "a YAML file of more names that mean the same thing, added to the built-in ones")
 RATE_LIMIT = Variable("BRIEFBOT_RATE_LIMIT", "core", f"`{PER_MINUTE}`", _count(PER_MINUTE),
     "questions one person (an anonymous API reader: one address) may ask a minute; `0` for no limit")
-OUTCOME_DAYS = Variable("BRIEFBOT_OUTCOME_DAYS", "core", f"`{RETENTION}`", _days(RETENTION),
+OUTCOME_DAYS = Variable("BRIEFBOT_OUTCOME_DAYS", "core", f"`{RETENTION}`", _whole(RETENTION, "days"),
     "days each question's outcome (answered, choices, no match) and brief are kept for the editors' desk")
 PUSH_TOKEN = Variable("BRIEFBOT_TOKEN", "push", "none", _text,
     "your editor's token for `briefbot push --to`")
@@ -200,6 +200,8 @@ API_TOKENS = Variable("BRIEFBOT_API_TOKENS", "api", "none", _tokens,
     "editors' API tokens: `Anna Kowalski=TOKEN,Ben Okafor=TOKEN2`, each 16 characters or more and each its own")
 API_READS = Variable("BRIEFBOT_API_READS", "api", "`token`", _reads,
     "`open` lets anyone read published briefs and ask over the API")
+DESK_HOURS = Variable("BRIEFBOT_DESK_HOURS", "api", "`8`", _whole(8, "hours"),
+    "hours an editor stays signed in to the desk at `/desk` (served with the API)")
 TRUSTED_PROXIES = Variable("BRIEFBOT_TRUSTED_PROXIES", "api", "none", _networks,
     "your reverse proxies' addresses or networks, comma-separated: only their `X-Forwarded-For` is believed")
 
@@ -207,7 +209,7 @@ VARIABLES: tuple[Variable[Any], ...] = (
     STORE, SEED_SAMPLES, EDITOR, ENTITIES, RATE_LIMIT, OUTCOME_DAYS, PUSH_TOKEN,
     SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, SLACK_EDITORS, SLACK_EDITOR_GROUP,
     DISCORD_TOKEN, DISCORD_GUILD_ID, DISCORD_EDITOR_ROLE,
-    API_TOKENS, API_READS, TRUSTED_PROXIES,
+    API_TOKENS, API_READS, DESK_HOURS, TRUSTED_PROXIES,
 )
 # fmt: on
 """Every setting, in the order ``.env.example`` and the README list them."""
@@ -232,6 +234,8 @@ class Config:
     """None when ``SLACK_BOT_TOKEN`` is unset or a Slack setting is wrong (then ``problems`` says which)."""
     discord: DiscordSettings | None = None
     api: ApiSettings = field(default_factory=ApiSettings)
+    desk_hours: int = 8
+    """How long a desk session lasts."""
     problems: Mapping[str, str] = field(default_factory=dict)
     """Why a served part cannot be used, by part: raised by ``check`` only when that part is served."""
 
@@ -282,6 +286,7 @@ def load_config(environ: Mapping[str, str], *, store: Path | None = None) -> Con
         slack=attempt("slack", _slack),
         discord=attempt("discord", _discord),
         api=attempt("api", _api) or ApiSettings(),
+        desk_hours=attempt("api", DESK_HOURS.read) or 8,
         problems=problems,
     )
 
