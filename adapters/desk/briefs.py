@@ -124,6 +124,7 @@ def brief_routes(desk: Desk) -> list[web.RouteDef]:
         theirs: object = None,
         diff: object = None,
         status: int = 200,
+        gap: tuple[str, ...] = (),
     ) -> web.Response:
         return desk.page(
             "edit",
@@ -135,6 +136,7 @@ def brief_routes(desk: Desk) -> list[web.RouteDef]:
             statuses=[s.value for s in Status],
             theirs=theirs,
             diff=diff,
+            gap=gap,
         )
 
     async def edit_form(request: web.Request, session: Session) -> web.StreamResponse:
@@ -147,13 +149,14 @@ def brief_routes(desk: Desk) -> list[web.RouteDef]:
         if wordings:
             first = " ".join(wordings[0].split()).rstrip("?").strip()
             values |= {"id": slug(first), "title": first[:1].upper() + first[1:], "aliases": ", ".join(wordings)}
-        return form_page(session, values, based_on=0)
+        return form_page(session, values, based_on=0, gap=tuple(wordings))
 
     async def save(request: web.Request, session: Session) -> web.StreamResponse:
         form = await request.post()
         values = {name: str(form.get(name, "")) for name in FORM_FIELDS}
         if "id" in request.match_info:
             values["id"] = request.match_info["id"]
+        gap = tuple(str(text) for text in form.getall("gap", []))
         based = str(form.get("based_on", "0"))
         based_on = int(based) if based.isdigit() else 0
         origin = f"desk edit of {values['id'] or 'a new brief'}"
@@ -162,7 +165,8 @@ def brief_routes(desk: Desk) -> list[web.RouteDef]:
             newsroom.push(brief, editor=session.editor, channel=DESK_CHANNEL, expected_version=based_on, origin=origin)
         except BriefError as error:
             problem = str(error).removeprefix(f"{error.origin}: ")
-            return form_page(session, values, based_on=based_on, errors={field_of(error): problem}, status=422)
+            errors = {field_of(error): problem}
+            return form_page(session, values, based_on=based_on, errors=errors, status=422, gap=gap)
         except VersionConflict as conflict:
             current = newsroom.show(brief.id, desk.editor(session))
             problem = f"{conflict} Their version is below, with what differs from yours; merge and push again."
@@ -174,9 +178,12 @@ def brief_routes(desk: Desk) -> list[web.RouteDef]:
                 theirs=current,
                 diff=diff_rows(current.brief, brief),
                 status=409,
+                gap=gap,
             )
         except BriefbotError as error:
-            return form_page(session, values, based_on=based_on, errors={"form": str(error)}, status=400)
+            return form_page(session, values, based_on=based_on, errors={"form": str(error)}, status=400, gap=gap)
+        if gap:  # the brief started from a gap fills it
+            desk.dismissals.dismiss(gap, newsroom.now())
         return see_other(f"/desk/briefs/{brief.id}")
 
     return [

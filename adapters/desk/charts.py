@@ -86,7 +86,7 @@ def daily_chart(recorded: Sequence[Recorded], today: date) -> Chart:
             bottom -= height
             label = f"{day:%d %b}: {count} {OUTCOME_NAMES[outcome]}"
             bars.append(Bar(n * slot + 2, bottom, slot - 4, height, f"outcome-{outcome.value}", label))
-    ticks = tuple((n * slot + slot / 2, f"{day:%d %b}") for n, day in enumerate(days) if n % 7 == 0 or n == DAYS - 1)
+    ticks = tuple((n * slot + slot / 2, f"{day:%d %b}") for n, day in enumerate(days) if (DAYS - 1 - n) % 7 == 0)
     overall = Counter(entry.outcome for entry in recorded if first <= entry.asked_at.date() <= today)
     summary = (
         f"Questions a day over the last {DAYS} days: {sum(overall.values())} in all, "

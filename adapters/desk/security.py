@@ -51,7 +51,7 @@ SECURITY_HEADERS = {
     ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # "no-referrer" would make browsers send ``Origin: null`` with our own forms
     "Cache-Control": "no-store",
 }
 
@@ -128,8 +128,12 @@ def set_cookie(response: web.StreamResponse, name: str, value: str, max_age: int
 
 
 def same_origin(request: web.Request) -> bool:
-    """False when the browser says the form was sent from another site (``Origin``); no ``Origin`` passes."""
+    """False when the browser says the form was sent from another site or page (``Origin``, ``Sec-Fetch-Site``).
+
+    A client that sends neither header (not a browser) passes: the form's token is what it must have.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site != "same-origin":
+        return False
     origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    return urlsplit(origin).netloc == request.host
+    return origin is None or urlsplit(origin).netloc == request.host
