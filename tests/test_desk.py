@@ -148,7 +148,10 @@ async def test_a_form_without_its_token_or_from_another_site_is_refused(served: 
         path, data={"version": str(before), "csrf": token}, headers={"Origin": "https://evil.example"}
     )
     wrong = await served.client.post(path, data={"version": str(before), "csrf": token + "x"})
-    assert [r.status_code for r in (missing, forged, wrong)] == [403, 403, 403]
+    cross = await served.client.post(
+        path, data={"version": str(before), "csrf": token}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert [r.status_code for r in (missing, forged, wrong, cross)] == [403, 403, 403, 403]
     assert served.newsroom.show(KREMLIN, EDITOR).number == before
     sign_in = await served.client.post("/desk/signin", data={"csrf": "made-up", "token": ANNA})
     assert sign_in.status_code == 403
