@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -21,7 +20,7 @@ from bot.answers import Answer, Outcome, answer_with, decide
 from bot.briefs import Brief, check_updated, load_brief_files
 from bot.changes import Changes, VersionChange, compare, with_changes
 from bot.entities import Entities, load_entities
-from bot.errors import RateLimited, SettingsError, StoreUnwritable, UnknownBrief
+from bot.errors import BriefUnavailable, RateLimited, SettingsError, StoreUnwritable, UnknownBrief
 from bot.limits import RateLimiter
 from bot.search import SearchIndex
 from bot.settings import Settings
@@ -38,6 +37,9 @@ SAMPLES_EDITOR = "briefbot samples"
 
 SNAPSHOT_REFRESH = 200
 """Write a new snapshot at start-up when more briefs than this changed since the last one."""
+
+SNAPSHOT_USEFUL = 0.5
+"""Read every shard afresh, rather than patch the snapshot, when more than this share of its briefs changed."""
 
 Clock = Callable[[], datetime]
 
@@ -103,7 +105,9 @@ class Newsroom:
         self._clock = clock
         self._lock = threading.RLock()
         self._latest = LatestVersions()
+        self._entities = entities
         self._index = SearchIndex(entities=entities)
+        self._unavailable: dict[str, BriefUnavailable] = {}
         self._listeners: list[Listener] = []
         self._limiter: RateLimiter | None = None
         self.seeded = 0
@@ -116,11 +120,10 @@ class Newsroom:
             if samples is not None and store.is_empty():
                 self.seeded = len(self.import_paths([samples], editor=SAMPLES_EDITOR, channel="samples").pushed)
             elif not self._resume():
-                taken_ns = time.time_ns()
-                for version in store.latest():
-                    self._remember(version)
+                for brief_id in store.ids():
+                    self._read(brief_id)
                 self._index.tidy()
-                self._save_snapshot(taken_ns)
+                self.save_snapshot()
         finally:
             gc.enable()
         gc.freeze()
@@ -212,7 +215,13 @@ class Newsroom:
         check_updated(brief, origin or brief.id, now)
         pushed = self.store.push(brief, editor=editor, channel=channel, expected_version=expected_version, now=now)
         with self._lock:
-            self._remember(pushed.version)
+            held = self._latest.get(brief.id)
+            if held is not None and held.number > pushed.version.number:
+                # Another push got in first, or the shard was removed or restored by hand since it was read:
+                # the shard says which, and is the truth.
+                self._read(brief.id)
+            else:
+                self._remember(pushed.version)
             self._index.tidy()
         return pushed
 
@@ -247,9 +256,27 @@ class Newsroom:
         self._listeners.append(listener)
 
     def refresh(self) -> None:
-        """Take in what other processes wrote to the store (answers do this too; a server also does it on a timer)."""
+        """Take in what other processes wrote to the store (answers do this too; a server also does it on a timer).
+
+        An import that another process committed but died applying is finished here too, when the store is free.
+        """
+        self.store.finish_interrupted()
         with self._lock:
             self._sync()
+
+    def unavailable(self) -> dict[str, BriefUnavailable]:
+        """The briefs whose shard cannot be read, by id, each with what is wrong; every other brief is served."""
+        with self._lock:
+            return dict(self._unavailable)
+
+    def save_snapshot(self) -> None:
+        """Write the start-up snapshot now (a newsroom does it itself after a full read or an import)."""
+        with self._lock:
+            self._sync()
+            try:
+                self.store.save_snapshot(self._latest, self._index.export())
+            except StoreUnwritable as error:
+                log.warning("no start-up snapshot written (the next start reads every brief): %s", error)
 
     def import_paths(self, paths: Iterable[Path], *, editor: str, channel: str = "cli") -> ImportReport:
         """Import brief files and folders all or nothing: one bad file and nothing is stored."""
@@ -262,7 +289,7 @@ class Newsroom:
                 self._remember(result.version)
             self._index.tidy()
             if any(result.changed for result in pushed):
-                self._save_snapshot(time.time_ns())
+                self.save_snapshot()
         return ImportReport(tuple(pushed), tuple(w for item in loaded for w in item.warnings))
 
     def gaps(self) -> list[Gap]:
@@ -278,14 +305,33 @@ class Newsroom:
 
     # internals
 
-    def _remember(self, version: Version) -> None:
+    def _remember(self, version: Version, *, read: bool = False) -> None:
+        """Take in a version; one ``read`` from its shard replaces whatever is held, being the truth."""
         previous = self._latest.get(version.brief.id)
-        if previous is not None and previous.number > version.number:
+        if previous is not None and ((previous.number > version.number and not read) or previous == version):
             return  # two pushes stored in one order may be taken in in the other: the newer one stays
+        self._unavailable.pop(version.brief.id, None)
         self._index.put(version.brief, replaces=previous.brief if previous else None)
         self._latest[version.brief.id] = version
         if self._listeners and (previous is None or previous.number != version.number):
             self._announce(version, previous)
+
+    def _read(self, brief_id: str) -> None:
+        """Take in a brief as its shard holds it now: its latest version, or nothing when it is gone or damaged."""
+        try:
+            self._remember(self.store.get(brief_id), read=True)
+        except UnknownBrief:
+            self._forget(brief_id)
+        except BriefUnavailable as error:
+            self._forget(brief_id)
+            if brief_id not in self._unavailable:
+                log.error("%s: %s", self.store.root, error)
+            self._unavailable[brief_id] = error
+
+    def _forget(self, brief_id: str) -> None:
+        held = self._latest.pop(brief_id, None)
+        if held is not None:
+            self._index.remove(held.brief)
 
     def _announce(self, version: Version, previous: Version | None) -> None:
         """Tell listeners about a new version, unless reporters may not see it (a draft, or still embargoed)."""
@@ -299,33 +345,34 @@ class Newsroom:
                 log.exception("a listener failed on %s v%s", version.brief.id, version.number)
 
     def _resume(self) -> bool:
-        """Start from the store's snapshot if it has a usable one, reading only briefs changed since."""
+        """Start from the store's snapshot if it has a usable one, reading only briefs whose shard changed since."""
         snapshot = self.store.load_snapshot()
-        if snapshot is None or not self._index.restore(snapshot.index):
+        if snapshot is None:
+            return False
+        stale = len(snapshot.changed) + len(snapshot.removed)
+        if stale > max(SNAPSHOT_REFRESH, SNAPSHOT_USEFUL * len(snapshot.latest)):
+            return False  # reading every shard afresh is quicker than patching most of the snapshot
+        try:
+            restored = self._index.restore(snapshot.index)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            restored = False  # a snapshot whose checksum holds but whose index does not fit: not ours to trust
+        if not restored:
+            self._index = SearchIndex(entities=self._entities)
             return False
         self._latest = snapshot.latest
+        for brief_id in snapshot.removed:
+            self._forget(brief_id)
         for brief_id in snapshot.changed:
-            self._remember(self.store.get(brief_id))
+            self._read(brief_id)
         self._index.tidy()
-        if len(snapshot.changed) > SNAPSHOT_REFRESH:
-            self._save_snapshot(time.time_ns())
+        if stale > SNAPSHOT_REFRESH:
+            self.save_snapshot()
         return True
-
-    def _save_snapshot(self, taken_ns: int) -> None:
-        # Anything written after ``taken_ns`` is read again at the next start, so nothing is missed.
-        if self.store.root is None:
-            return
-        with self._lock:
-            self._sync()
-            try:
-                self.store.save_snapshot(self._latest, self._index.export(), taken_ns)
-            except StoreUnwritable as error:
-                log.warning("no start-up snapshot written (the next start reads every brief): %s", error)
 
     def _sync(self) -> None:
         changed = self.store.poll_changes()
         for brief_id in changed:
-            self._remember(self.store.get(brief_id))
+            self._read(brief_id)
         if changed:
             self._index.tidy()
 
