@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 __all__ = [
+    "REPAIR_ADVICE",
     "BriefError",
     "BriefUnavailable",
     "BriefbotError",
@@ -34,6 +35,13 @@ __all__ = [
     "UnknownBrief",
     "VersionConflict",
 ]
+
+
+REPAIR_ADVICE = (
+    "run `briefbot check --repair` to move the file aside (nothing is deleted), then restore it from a backup "
+    "or push the brief again"
+)
+"""What to do about a brief whose file in the store cannot be read."""
 
 
 class BriefbotError(Exception):
@@ -147,9 +155,8 @@ class BriefUnavailable(StoreDamaged):
         self.problem = problem
         BriefbotError.__init__(
             self,
-            f"brief {brief_id!r} is unavailable: its file {path} in the store cannot be read ({problem}). "
-            "Run `briefbot check --repair` to move the file aside (nothing is deleted), then restore it from a "
-            "backup or push the brief again",
+            f"brief {brief_id!r} is unavailable: its file {path} in the store cannot be read ({problem}); "
+            + REPAIR_ADVICE,
         )
 
 
