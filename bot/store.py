@@ -89,8 +89,11 @@ class TinyStore:
             (root / SHARD_DIR).mkdir(parents=True, exist_ok=True)
             self._journal = ChangeJournal(root)
             if committed_waiting(root):
-                with self._locked():  # finishes an import a crash interrupted, or waits for one being applied
-                    pass
+                try:
+                    with self._locked():  # finishes an import a crash interrupted, or waits for one being applied
+                        pass
+                except StoreUnwritable as error:
+                    log.warning("%s; until it is, some briefs of that import may be missing", error)
 
     def __repr__(self) -> str:
         return f"TinyStore({str(self.root) if self.root else 'memory'})"
@@ -320,8 +323,14 @@ class TinyStore:
 
                 self._file_lock = FileLock(self.root / LOCK_FILE, timeout=LOCK_TIMEOUT_SECONDS)
             with self._file_lock.acquire(timeout=timeout):
-                for done in recover(self.root):  # a writer that died left its batch: finish it or roll it back
-                    log.warning("%s", done)
+                try:
+                    for done in recover(self.root):  # a writer that died left its batch: finish it or roll it back
+                        log.warning("%s", done)
+                except OSError as error:
+                    # Writing now could be undone when the batch is finished later: nothing is written until it is.
+                    raise StoreUnwritable(
+                        "staging", f"an interrupted import cannot be finished: {error.strerror or error}"
+                    ) from None
                 yield
 
     def _records(self, brief_id: str) -> list[dict[str, Any]]:
