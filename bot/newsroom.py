@@ -24,7 +24,7 @@ from bot.errors import BriefUnavailable, RateLimited, SettingsError, StoreUnwrit
 from bot.limits import RateLimiter
 from bot.search import SearchIndex
 from bot.settings import Settings
-from bot.store import LatestVersions, LoggedQuestion, Pushed, TinyStore, Version
+from bot.store import SHARD_DIR, LatestVersions, LoggedQuestion, Pushed, TinyStore, Version
 
 __all__ = ["Asker", "Gap", "ImportReport", "Newsroom", "Update", "open_newsroom", "sample_briefs_path"]
 
@@ -310,6 +310,16 @@ class Newsroom:
         previous = self._latest.get(version.brief.id)
         if previous is not None and ((previous.number > version.number and not read) or previous == version):
             return  # two pushes stored in one order may be taken in in the other: the newer one stays
+        if previous is not None and previous.number > version.number:
+            log.warning(
+                "%s/%s.json holds v%d, but v%d was answered before: later versions are lost (restored from an older "
+                "copy?); v%d is answered now (`briefbot check` lists what is lost)",
+                SHARD_DIR,
+                version.brief.id,
+                version.number,
+                previous.number,
+                version.number,
+            )
         self._unavailable.pop(version.brief.id, None)
         self._index.put(version.brief, replaces=previous.brief if previous else None)
         self._latest[version.brief.id] = version
@@ -321,17 +331,28 @@ class Newsroom:
         try:
             self._remember(self.store.get(brief_id), read=True)
         except UnknownBrief:
-            self._forget(brief_id)
+            self._unavailable.pop(brief_id, None)  # moved aside by a repair, say
+            self._forget(brief_id, gone=True)
         except BriefUnavailable as error:
             self._forget(brief_id)
             if brief_id not in self._unavailable:
                 log.error("%s: %s", self.store.root, error)
             self._unavailable[brief_id] = error
 
-    def _forget(self, brief_id: str) -> None:
+    def _forget(self, brief_id: str, *, gone: bool = False) -> None:
         held = self._latest.pop(brief_id, None)
-        if held is not None:
-            self._index.remove(held.brief)
+        if held is None:
+            return
+        self._index.remove(held.brief)
+        if gone:
+            log.warning(
+                "%s/%s.json is gone: brief %r (v%d) is no longer answered; restore it from a backup unless it was "
+                "removed on purpose (`briefbot check` lists what is missing)",
+                SHARD_DIR,
+                brief_id,
+                brief_id,
+                held.number,
+            )
 
     def _announce(self, version: Version, previous: Version | None) -> None:
         """Tell listeners about a new version, unless reporters may not see it (a draft, or still embargoed)."""
@@ -361,7 +382,7 @@ class Newsroom:
             return False
         self._latest = snapshot.latest
         for brief_id in snapshot.removed:
-            self._forget(brief_id)
+            self._forget(brief_id, gone=True)
         for brief_id in snapshot.changed:
             self._read(brief_id)
         self._index.tidy()
