@@ -263,7 +263,7 @@ def check(context: _Context, repair: bool) -> None:
         for finding in repaired.found.findings:
             click.echo(f"found: {finding}")
         for done in repaired.done:
-            click.echo(f"repaired: {done}")
+            click.echo(f"repair: {done}")
         result = repaired.after
         for finding in result.findings:
             click.echo(f"still: {finding}")

@@ -189,8 +189,8 @@ def _snapshot(
     except (OSError, ValueError) as problem:
         return None, [_snapshot_finding(f"is not used: {problem}")]
     matching = [b for b, stamp in listing.shards.items() if b in latest and stamps.get(b) == stamp]
-    if listing.shards and not matching:
-        return latest, [_snapshot_finding("was made from other files than these shards (copied or restored?)")]
+    if listing.shards and not matching:  # not these shards' snapshot: what it says they held is not evidence
+        return None, [_snapshot_finding("was made from other files than these shards (copied or restored?)")]
     for brief_id in matching:
         try:
             agrees = brief_id in held and latest[brief_id] == version_from_record(held[brief_id])

@@ -329,7 +329,7 @@ class Newsroom:
     def _read(self, brief_id: str) -> None:
         """Take in a brief as its shard holds it now: its latest version, or nothing when it is gone or damaged."""
         try:
-            self._remember(self.store.get(brief_id), read=True)
+            self._remember(self.store.take_in(brief_id), read=True)
         except UnknownBrief:
             self._unavailable.pop(brief_id, None)  # moved aside by a repair, say
             self._forget(brief_id, gone=True)

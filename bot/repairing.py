@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from bot.briefs import brief_to_markdown
 from bot.checking import Checked, Finding, check_store
 from bot.disk import append_line, atomic_write
@@ -49,11 +51,20 @@ class Repaired:
 
 def repair_store(root: Path, *, now: datetime) -> Repaired:
     """Put right what ``check_store`` finds in the store at ``root``; see the module's docstring."""
-    from filelock import FileLock  # loaded only here: the other commands start faster without it
-
     if not (root / "briefs").is_dir():
         found = check_store(root)
         return Repaired(found, (), found)
+    try:
+        return _repair_locked(root, now)
+    except (OSError, Timeout) as error:
+        found = check_store(root)
+        problem = "another process held it too long" if isinstance(error, Timeout) else error.strerror or str(error)
+        return Repaired(
+            found, (f"{LOCK_FILE}: nothing was repaired: the store's lock could not be taken ({problem})",), found
+        )
+
+
+def _repair_locked(root: Path, now: datetime) -> Repaired:
     done: list[str] = []
     with FileLock(root / LOCK_FILE, timeout=LOCK_TIMEOUT_SECONDS):
         found = check_store(root, locked=True)

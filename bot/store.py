@@ -82,7 +82,8 @@ class TinyStore:
         self._follows = Follows(root)
         self._journal: ChangeJournal | None = None
         self._stamps: dict[str, tuple[Stamp, int]] = {}
-        """For each shard this store read or wrote: the stamp of that content and its latest version's number."""
+        """For each shard this store wrote, or read for a newsroom to hold: the stamp of that content and its latest
+        version's number (a newsroom holding another number holds another content)."""
         self._warned: set[str] = set()
         self._file_lock: FileLock | None = None  # made on the first write: a start that only reads skips its import
         if root is not None:
@@ -140,6 +141,14 @@ class TinyStore:
         if 0 < number <= len(records):
             return version_from_record(records[number - 1])  # checked: record n is version n
         raise UnknownBrief(brief_id, number)
+
+    def take_in(self, brief_id: str) -> Version:
+        """The latest version, as its shard holds it now, for a newsroom to hold: the shard's stamp is noted, so
+        a snapshot of what the newsroom holds can be tied to it."""
+        records = self._records(brief_id, note=True)
+        if not records:
+            raise UnknownBrief(brief_id)
+        return version_from_record(records[-1])
 
     def history(self, brief_id: str) -> list[Version]:
         """Every version of a brief, oldest first."""
@@ -333,17 +342,19 @@ class TinyStore:
                     ) from None
                 yield
 
-    def _records(self, brief_id: str) -> list[dict[str, Any]]:
+    def _records(self, brief_id: str, *, note: bool = False) -> list[dict[str, Any]]:
         if not ID_PATTERN.fullmatch(brief_id):
             return []
         if self.root is None:
             return list(self._memory.get(brief_id, ()))
         read = read_shard(self.root / SHARD_DIR, brief_id)
         if read is None:
-            self._stamps.pop(brief_id, None)
+            if note:
+                self._stamps.pop(brief_id, None)
             return []
         records, stamp = read
-        self._stamps[brief_id] = (stamp, records[-1]["number"])
+        if note:
+            self._stamps[brief_id] = (stamp, records[-1]["number"])
         return records
 
     def _write(self, histories: dict[str, list[dict[str, Any]]], versions: Sequence[Version]) -> None:

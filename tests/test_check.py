@@ -116,7 +116,7 @@ def test_check_names_each_damage_and_repair_leaves_a_healthy_store_with_nothing_
     repaired = run(root, "check", "--repair")
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
     assert f"the store at {root} is now healthy" in repaired.stdout
-    assert "repaired: " in repaired.stdout
+    assert "repair: " in repaired.stdout
     assert run(root, "check").returncode == 0
     after = _files(root)
     kept = {name.split("/", 2)[-1]: data for name, data in after.items() if name.startswith(QUARANTINE_DIR)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -138,3 +139,18 @@ def test_a_server_with_a_damaged_brief_serves_the_others_and_says_degraded(store
     log = (store.parent / "serve.log").read_text()
     assert log.count("briefs/a.bak.json in the store is not a brief's file") == 1
     assert f"brief '{KREMLIN}' is unavailable" in log
+
+
+def test_a_journal_cut_short_while_running_still_lets_a_newsroom_see_what_others_write(
+    store: Path, clock: Clock
+) -> None:
+    """When the change journal is cut short under a running newsroom, it looks at the shards and misses no push."""
+    running = Newsroom(TinyStore(store), clock=clock)
+    (store / "changes.jsonl").write_bytes(b"")
+    other = Newsroom(TinyStore(store), clock=clock)
+    brief = other.show(FED, EDITOR).brief
+    other.push(replace(brief, summary="A new bottom line."), editor="Ben", channel="api")
+    assert running.show(FED, REPORTER).brief.summary == "A new bottom line."  # read from disk: the truth
+    answer = running.ask("Fed minutes split over a December rate cut", REPORTER)
+    assert answer.brief is not None
+    assert answer.brief.summary == "A new bottom line."
