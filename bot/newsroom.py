@@ -21,10 +21,11 @@ from bot.briefs import Brief, check_updated, load_brief_files
 from bot.changes import Changes, VersionChange, compare, with_changes
 from bot.entities import Entities, load_entities
 from bot.errors import BriefUnavailable, RateLimited, SettingsError, StoreUnwritable, UnknownBrief
+from bot.holdings import Holdings
 from bot.limits import RateLimiter
 from bot.search import SearchIndex
 from bot.settings import Settings
-from bot.store import SHARD_DIR, LatestVersions, LoggedQuestion, Pushed, TinyStore, Version
+from bot.store import LatestVersions, LoggedQuestion, Pushed, TinyStore, Version
 
 __all__ = ["Asker", "Gap", "ImportReport", "Newsroom", "Update", "open_newsroom", "sample_briefs_path"]
 
@@ -35,11 +36,6 @@ SEARCH_DEPTH = 20
 
 SAMPLES_EDITOR = "briefbot samples"
 
-SNAPSHOT_REFRESH = 200
-"""Write a new snapshot at start-up when more briefs than this changed since the last one."""
-
-SNAPSHOT_USEFUL = 0.5
-"""Read every shard afresh, rather than patch the snapshot, when more than this share of its briefs changed."""
 
 Clock = Callable[[], datetime]
 
@@ -104,10 +100,7 @@ class Newsroom:
         self.store = store
         self._clock = clock
         self._lock = threading.RLock()
-        self._latest = LatestVersions()
-        self._entities = entities
-        self._index = SearchIndex(entities=entities)
-        self._unavailable: dict[str, BriefUnavailable] = {}
+        self._held = Holdings(store, entities, self._announce)
         self._listeners: list[Listener] = []
         self._limiter: RateLimiter | None = None
         self.seeded = 0
@@ -119,11 +112,8 @@ class Newsroom:
         try:
             if samples is not None and store.is_empty():
                 self.seeded = len(self.import_paths([samples], editor=SAMPLES_EDITOR, channel="samples").pushed)
-            elif not self._resume():
-                for brief_id in store.ids():
-                    self._read(brief_id)
-                self._index.tidy()
-                self.save_snapshot()
+            else:
+                self._held.load()
         finally:
             gc.enable()
         gc.freeze()
@@ -144,12 +134,12 @@ class Newsroom:
             raise RateLimited(self._limiter.per_minute)
         now = self._clock()
         with self._lock:
-            self._sync()
-            query = self._index.analyze(question)
+            self._held.sync()
+            query = self._held.index.analyze(question)
             ranked = [
                 (hit, version)
-                for hit in self._index.search(query, SEARCH_DEPTH)
-                if self._may_see(version := self._latest[hit.brief_id], asker, now)
+                for hit in self._held.index.search(query, SEARCH_DEPTH)
+                if self._may_see(version := self._held.latest[hit.brief_id], asker, now)
             ]
         answer = decide(query, ranked, now)
         if answer.outcome is Outcome.NO_MATCH and query.terms:
@@ -169,8 +159,8 @@ class Newsroom:
         """The latest version of every brief the asker may see, most recently updated first."""
         now = self._clock()
         with self._lock:
-            self._sync()
-            visible = [v for v in self._latest.values() if self._may_see(v, asker, now)]
+            self._held.sync()
+            visible = [v for v in self._held.latest.values() if self._may_see(v, asker, now)]
         return sorted(visible, key=lambda v: v.brief.updated, reverse=True)
 
     def show(self, brief_id: str, asker: Asker, number: int | None = None) -> Version:
@@ -215,14 +205,14 @@ class Newsroom:
         check_updated(brief, origin or brief.id, now)
         pushed = self.store.push(brief, editor=editor, channel=channel, expected_version=expected_version, now=now)
         with self._lock:
-            held = self._latest.get(brief.id)
+            held = self._held.latest.get(brief.id)
             if held is not None and held.number > pushed.version.number:
                 # Another push got in first, or the shard was removed or restored by hand since it was read:
                 # the shard says which, and is the truth.
-                self._read(brief.id)
+                self._held.read(brief.id)
             else:
-                self._remember(pushed.version)
-            self._index.tidy()
+                self._held.remember(pushed.version)
+            self._held.index.tidy()
         return pushed
 
     def revert(self, brief_id: str, number: int, *, editor: str, channel: str) -> Pushed:
@@ -262,21 +252,17 @@ class Newsroom:
         """
         self.store.finish_interrupted()
         with self._lock:
-            self._sync()
+            self._held.sync()
 
     def unavailable(self) -> dict[str, BriefUnavailable]:
         """The briefs whose shard cannot be read, by id, each with what is wrong; every other brief is served."""
         with self._lock:
-            return dict(self._unavailable)
+            return dict(self._held.unavailable)
 
     def save_snapshot(self) -> None:
         """Write the start-up snapshot now (a newsroom does it itself after a full read or an import)."""
         with self._lock:
-            self._sync()
-            try:
-                self.store.save_snapshot(self._latest, self._index.export())
-            except StoreUnwritable as error:
-                log.warning("no start-up snapshot written (the next start reads every brief): %s", error)
+            self._held.save_snapshot()
 
     def import_paths(self, paths: Iterable[Path], *, editor: str, channel: str = "cli") -> ImportReport:
         """Import brief files and folders all or nothing: one bad file and nothing is stored."""
@@ -286,8 +272,8 @@ class Newsroom:
                 [item.brief for item in loaded], editor=editor, channel=channel, now=self._clock()
             )
             for result in pushed:
-                self._remember(result.version)
-            self._index.tidy()
+                self._held.remember(result.version)
+            self._held.index.tidy()
             if any(result.changed for result in pushed):
                 self.save_snapshot()
         return ImportReport(tuple(pushed), tuple(w for item in loaded for w in item.warnings))
@@ -305,58 +291,19 @@ class Newsroom:
 
     # internals
 
-    def _remember(self, version: Version, *, read: bool = False) -> None:
-        """Take in a version; one ``read`` from its shard replaces whatever is held, being the truth."""
-        previous = self._latest.get(version.brief.id)
-        if previous is not None and ((previous.number > version.number and not read) or previous == version):
-            return  # two pushes stored in one order may be taken in in the other: the newer one stays
-        if previous is not None and previous.number > version.number:
-            log.warning(
-                "%s/%s.json holds v%d, but v%d was answered before: later versions are lost (restored from an older "
-                "copy?); v%d is answered now (`briefbot check` lists what is lost)",
-                SHARD_DIR,
-                version.brief.id,
-                version.number,
-                previous.number,
-                version.number,
-            )
-        self._unavailable.pop(version.brief.id, None)
-        self._index.put(version.brief, replaces=previous.brief if previous else None)
-        self._latest[version.brief.id] = version
-        if self._listeners and (previous is None or previous.number != version.number):
-            self._announce(version, previous)
+    @property
+    def _latest(self) -> LatestVersions:
+        """The latest version of every brief held (for tests and benchmarks)."""
+        return self._held.latest
 
-    def _read(self, brief_id: str) -> None:
-        """Take in a brief as its shard holds it now: its latest version, or nothing when it is gone or damaged."""
-        try:
-            self._remember(self.store.take_in(brief_id), read=True)
-        except UnknownBrief:
-            self._unavailable.pop(brief_id, None)  # moved aside by a repair, say
-            self._forget(brief_id, gone=True)
-        except BriefUnavailable as error:
-            self._forget(brief_id)
-            if brief_id not in self._unavailable:
-                log.error("%s: %s", self.store.root, error)
-            self._unavailable[brief_id] = error
-
-    def _forget(self, brief_id: str, *, gone: bool = False) -> None:
-        held = self._latest.pop(brief_id, None)
-        if held is None:
-            return
-        self._index.remove(held.brief)
-        if gone:
-            log.warning(
-                "%s/%s.json is gone: brief %r (v%d) is no longer answered; restore it from a backup unless it was "
-                "removed on purpose (`briefbot check` lists what is missing)",
-                SHARD_DIR,
-                brief_id,
-                brief_id,
-                held.number,
-            )
+    @property
+    def _index(self) -> SearchIndex:
+        """The search index (for tests and benchmarks)."""
+        return self._held.index
 
     def _announce(self, version: Version, previous: Version | None) -> None:
         """Tell listeners about a new version, unless reporters may not see it (a draft, or still embargoed)."""
-        if not version.brief.visible_at(self._clock()):
+        if not self._listeners or not version.brief.visible_at(self._clock()):
             return
         update = Update(version, previous, compare(previous.brief if previous else None, version.brief))
         for listener in self._listeners:
@@ -364,38 +311,6 @@ class Newsroom:
                 listener(update)
             except Exception:
                 log.exception("a listener failed on %s v%s", version.brief.id, version.number)
-
-    def _resume(self) -> bool:
-        """Start from the store's snapshot if it has a usable one, reading only briefs whose shard changed since."""
-        snapshot = self.store.load_snapshot()
-        if snapshot is None:
-            return False
-        stale = len(snapshot.changed) + len(snapshot.removed)
-        if stale > max(SNAPSHOT_REFRESH, SNAPSHOT_USEFUL * len(snapshot.latest)):
-            return False  # reading every shard afresh is quicker than patching most of the snapshot
-        try:
-            restored = self._index.restore(snapshot.index)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            restored = False  # a snapshot whose checksum holds but whose index does not fit: not ours to trust
-        if not restored:
-            self._index = SearchIndex(entities=self._entities)
-            return False
-        self._latest = snapshot.latest
-        for brief_id in snapshot.removed:
-            self._forget(brief_id, gone=True)
-        for brief_id in snapshot.changed:
-            self._read(brief_id)
-        self._index.tidy()
-        if stale > SNAPSHOT_REFRESH:
-            self.save_snapshot()
-        return True
-
-    def _sync(self) -> None:
-        changed = self.store.poll_changes()
-        for brief_id in changed:
-            self._read(brief_id)
-        if changed:
-            self._index.tidy()
 
     @staticmethod
     def _may_see(version: Version, asker: Asker, now: datetime) -> bool:
