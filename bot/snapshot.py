@@ -96,7 +96,8 @@ def decode_snapshot(data: bytes) -> tuple[LatestVersions, dict[str, Any], dict[s
     header_end = data.find(b"\n", len(MAGIC))
     if data[len(MAGIC) : header_end] != b"%d" % SNAPSHOT_FORMAT:
         raise ValueError("it was written by another version of briefbot")
-    digest, payload = data[header_end + 1 : header_end + 1 + _DIGEST_SIZE], data[header_end + 1 + _DIGEST_SIZE :]
+    body = memoryview(data)[header_end + 1 :]  # a view: a copy of 40 MB would cost a start time and memory
+    digest, payload = body[:_DIGEST_SIZE], body[_DIGEST_SIZE:]
     if hashlib.sha256(payload).digest() != digest:
         raise ValueError("its checksum does not match: it was changed or damaged after it was written")
     try:

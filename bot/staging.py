@@ -15,7 +15,7 @@ import contextlib
 import os
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 from bot.disk import append_line, fsync_dir, write_synced
@@ -35,11 +35,11 @@ class Transaction:
         self.root = root
         self.folder = root / STAGING_DIR / f"{time.time_ns()}-{os.getpid()}"
 
-    def stage(self, shards: Mapping[str, bytes]) -> None:
+    def stage(self, shards: Iterable[tuple[str, bytes]]) -> None:
         """Write each brief's new shard into the staging folder, durably; nothing in the store changes yet."""
         (self.root / STAGING_DIR).mkdir(exist_ok=True)
         self.folder.mkdir()
-        for brief_id, data in shards.items():
+        for brief_id, data in shards:
             write_synced(self.folder / f"{brief_id}{SHARD_SUFFIX}", data)
         fsync_dir(self.folder)
         fsync_dir(self.root / STAGING_DIR)

@@ -241,6 +241,7 @@ class TinyStore:
             log.warning("%s cannot be read (%s)", SNAPSHOT_FILE, error.strerror or error)
         try:
             latest, index, stamps = decode_snapshot(data)
+            del data  # its objects are made: the bytes need not outlive them
         except ValueError as problem:
             log.warning(
                 "%s is ignored: %s; every brief is read from its shard instead, and a new snapshot written",
@@ -390,7 +391,7 @@ class TinyStore:
         assert self.root is not None
         batch = Transaction(self.root)
         try:
-            batch.stage({brief_id: shard_bytes(records) for brief_id, records in histories.items()})
+            batch.stage((brief_id, shard_bytes(records)) for brief_id, records in histories.items())
             batch.commit(lines)
         except OSError as error:
             if not (batch.folder / COMMIT_FILE).exists():
