@@ -34,13 +34,15 @@ def write_synced(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, content: str | bytes) -> None:
-    """Replace ``path`` with ``content``: a crash leaves the old file or the new one, never a torn one."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
+def atomic_write(path: Path, content: str | bytes | list[bytes]) -> None:
+    """Replace ``path`` with ``content`` (text, bytes, or parts written one after the other): a crash leaves the
+    old file or the new one, never a torn one."""
+    parts = content if isinstance(content, list) else [content.encode() if isinstance(content, str) else content]
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         try:
-            write_all(fd, data)
+            for part in parts:
+                write_all(fd, part)
             os.fsync(fd)
         finally:
             os.close(fd)

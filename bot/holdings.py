@@ -1,24 +1,28 @@
 """What a newsroom holds in memory, kept true to the store's shards.
 
 The latest version of every brief that can be read, the search index over them, and the briefs whose
-shard cannot be read. A start resumes from the store's snapshot when it can, reading again only the
-shards changed since and dropping briefs whose shard is gone; otherwise it reads every shard. A version
-read from a shard replaces whatever was held, being the truth; a version a push returned does so only
-when it is newer, as two pushes stored in one order may be taken in in the other. A brief whose shard
-cannot be read is left out, listed as unavailable, and logged once. Callers hold the newsroom's lock.
+shard cannot be read; each new version taken in is told to the newsroom's listeners. A start resumes
+from the store's snapshot when it can, reading again only the shards changed since and dropping
+briefs whose shard is gone; otherwise it reads every shard. A version read from a shard replaces
+whatever was held, being the truth; a version a push returned does so only when it is newer, as two
+pushes stored in one order may be taken in in the other. A brief whose shard cannot be read is left
+out, listed as unavailable, and logged once. Callers hold the newsroom's lock.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
+from bot.changes import Changes, compare
 from bot.entities import Entities
 from bot.errors import BriefUnavailable, StoreUnwritable, UnknownBrief
 from bot.search import SearchIndex
 from bot.store import SHARD_DIR, LatestVersions, TinyStore, Version
 
-__all__ = ["SNAPSHOT_REFRESH", "SNAPSHOT_USEFUL", "Holdings"]
+__all__ = ["SNAPSHOT_REFRESH", "SNAPSHOT_USEFUL", "Holdings", "Listener", "Update"]
 
 log = logging.getLogger("briefbot.newsroom")
 
@@ -28,19 +32,32 @@ SNAPSHOT_REFRESH = 200
 SNAPSHOT_USEFUL = 0.5
 """Read every shard afresh, rather than patch the snapshot, when more than this share of its briefs changed."""
 
-Announce = Callable[[Version, "Version | None"], None]
+
+@dataclass(frozen=True)
+class Update:
+    """A new published version of a brief, as its followers are told: what it is, and what changed."""
+
+    version: Version
+    previous: Version | None
+    changes: Changes
+
+
+Listener = Callable[[Update], None]
 
 
 class Holdings:
     """The latest versions, their index and the unavailable briefs of one newsroom."""
 
-    def __init__(self, store: TinyStore, entities: Entities | None, announce: Announce) -> None:
+    def __init__(
+        self, store: TinyStore, entities: Entities | None, listeners: list[Listener], clock: Callable[[], datetime]
+    ) -> None:
         self.store = store
         self.latest = LatestVersions()
         self.index = SearchIndex(entities=entities)
         self.unavailable: dict[str, BriefUnavailable] = {}
         self._entities = entities
-        self._announce = announce
+        self._listeners = listeners  # the newsroom's own list (no reference back to it: a newsroom is freed whole)
+        self._clock = clock
 
     def load(self) -> None:
         """Take in every brief: from the snapshot and the shards changed since, or from every shard."""
@@ -69,7 +86,7 @@ class Holdings:
         self.unavailable.pop(version.brief.id, None)
         self.index.put(version.brief, replaces=previous.brief if previous else None)
         self.latest[version.brief.id] = version
-        if previous is None or previous.number != version.number:
+        if self._listeners and (previous is None or previous.number != version.number):
             self._announce(version, previous)
 
     def read(self, brief_id: str) -> None:
@@ -102,6 +119,17 @@ class Holdings:
             self.store.save_snapshot(self.latest, self.index.export())
         except StoreUnwritable as error:
             log.warning("no start-up snapshot written (the next start reads every brief): %s", error)
+
+    def _announce(self, version: Version, previous: Version | None) -> None:
+        """Tell listeners about a new version, unless reporters may not see it (a draft, or still embargoed)."""
+        if not version.brief.visible_at(self._clock()):
+            return
+        update = Update(version, previous, compare(previous.brief if previous else None, version.brief))
+        for listener in self._listeners:
+            try:
+                listener(update)
+            except Exception:
+                log.exception("a listener failed on %s v%s", version.brief.id, version.number)
 
     def _forget(self, brief_id: str, *, gone: bool = False) -> None:
         held = self.latest.pop(brief_id, None)

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from bot.answers import Answer, Outcome, answer_with, decide
 from bot.briefs import Brief, check_updated, load_brief_files
-from bot.changes import Changes, VersionChange, compare, with_changes
+from bot.changes import VersionChange, with_changes
 from bot.entities import Entities, load_entities
 from bot.errors import BriefUnavailable, RateLimited, SettingsError, StoreUnwritable, UnknownBrief
-from bot.holdings import Holdings
+from bot.holdings import Holdings, Listener, Update
 from bot.limits import RateLimiter
 from bot.search import SearchIndex
 from bot.settings import Settings
@@ -65,18 +65,6 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
-class Update:
-    """A new published version of a brief, as its followers are told: what it is, and what changed."""
-
-    version: Version
-    previous: Version | None
-    changes: Changes
-
-
-Listener = Callable[[Update], None]
-
-
-@dataclass(frozen=True)
 class Gap:
     """A question nobody had a brief for, with how often and how lately it was asked."""
 
@@ -100,8 +88,8 @@ class Newsroom:
         self.store = store
         self._clock = clock
         self._lock = threading.RLock()
-        self._held = Holdings(store, entities, self._announce)
         self._listeners: list[Listener] = []
+        self._held = Holdings(store, entities, self._listeners, clock)
         self._limiter: RateLimiter | None = None
         self.seeded = 0
         """How many sample briefs this newsroom stored when it opened an empty store (0: none)."""
@@ -300,17 +288,6 @@ class Newsroom:
     def _index(self) -> SearchIndex:
         """The search index (for tests and benchmarks)."""
         return self._held.index
-
-    def _announce(self, version: Version, previous: Version | None) -> None:
-        """Tell listeners about a new version, unless reporters may not see it (a draft, or still embargoed)."""
-        if not self._listeners or not version.brief.visible_at(self._clock()):
-            return
-        update = Update(version, previous, compare(previous.brief if previous else None, version.brief))
-        for listener in self._listeners:
-            try:
-                listener(update)
-            except Exception:
-                log.exception("a listener failed on %s v%s", version.brief.id, version.number)
 
     @staticmethod
     def _may_see(version: Version, asker: Asker, now: datetime) -> bool:

@@ -83,10 +83,11 @@ class Snapshot:
     """Ids the snapshot holds whose shard is gone: they must be dropped."""
 
 
-def encode_snapshot(latest: LatestVersions, index: dict[str, Any], stamps: dict[str, Stamp]) -> bytes:
-    """The snapshot file's content: magic, format, the payload's SHA-256, then the payload."""
+def encode_snapshot(latest: LatestVersions, index: dict[str, Any], stamps: dict[str, Stamp]) -> list[bytes]:
+    """The snapshot file's content, in parts to write one after the other (not joined: tens of MB each time):
+    magic, format, the payload's SHA-256, then the payload."""
     payload = marshal.dumps({"latest": list(latest.records()), "index": index, "stamps": stamps})
-    return MAGIC + b"%d\n" % SNAPSHOT_FORMAT + hashlib.sha256(payload).digest() + payload
+    return [MAGIC + b"%d\n" % SNAPSHOT_FORMAT + hashlib.sha256(payload).digest(), payload]
 
 
 def decode_snapshot(data: bytes) -> tuple[LatestVersions, dict[str, Any], dict[str, Stamp]]:
