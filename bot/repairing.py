@@ -30,6 +30,7 @@ from bot.follows import FOLLOWS_FILE, follows_problem
 from bot.journal import JOURNAL_FILE, journal_entry, journal_lines
 from bot.newsroom import Newsroom
 from bot.question_log import question_from_line
+from bot.shards import SHARD_DIR
 from bot.snapshot import SNAPSHOT_FILE
 from bot.staging import recover
 from bot.store import LOCK_FILE, LOCK_TIMEOUT_SECONDS, TinyStore
@@ -51,7 +52,7 @@ class Repaired:
 
 def repair_store(root: Path, *, now: datetime) -> Repaired:
     """Put right what ``check_store`` finds in the store at ``root``; see the module's docstring."""
-    if not (root / "briefs").is_dir():
+    if not (root / SHARD_DIR).is_dir():
         found = check_store(root)
         return Repaired(found, (), found)
     try:
@@ -79,10 +80,14 @@ def _repair_locked(root: Path, now: datetime) -> Repaired:
         if snapshot.exists() and not any(f.kind == "snapshot" for f in found.findings):
             snapshot.unlink()  # made from the shards, which hold all it held (its lost versions are in quarantine)
     try:
-        Newsroom(TinyStore(root)).save_snapshot()  # reads every shard: the store as it now is
-        done.append(f"{SNAPSHOT_FILE}: written afresh from the shards")
+        Newsroom(TinyStore(root))  # with no snapshot, it reads every shard and writes one: the store as it now is
     except (BriefbotError, OSError) as error:
         done.append(f"{SNAPSHOT_FILE}: could not be written afresh ({error})")
+    else:
+        written = (root / SNAPSHOT_FILE).exists()
+        done.append(
+            f"{SNAPSHOT_FILE}: {'written afresh from the shards' if written else 'could not be written afresh'}"
+        )
     return Repaired(found, tuple(done), check_store(root))
 
 
