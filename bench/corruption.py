@@ -29,7 +29,7 @@ override file permissions); "full disk" runs them with a 64 KiB limit on file si
 
 Goal: no ``SILENT``, no ``OUTAGE``, no ``CRASH``, no ``MISSED``.
 
-Run (from the repository root, about four minutes)::
+Run (from the repository root, about a minute)::
 
     .venv/bin/python bench/corruption.py
 """
