@@ -37,7 +37,7 @@ STALE_SECONDS = 60.0
 """A temporary file or an uncommitted import this old was left by a crash; a younger one may be a write under way."""
 SHOWN_LINES = 5
 
-QUARANTINE = "`briefbot check --repair` moves it to quarantine/ (nothing is deleted)"
+QUARANTINE = "briefbot check --repair moves it to quarantine/ (nothing is deleted)"
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def _leftovers(root: Path, listing: Listing, locked: bool) -> list[Finding]:
         if locked or _age(path, now) > STALE_SECONDS:
             relative = path.relative_to(root).as_posix()
             problem = "a temporary file left by a write that was interrupted (nothing it held was acknowledged)"
-            findings.append(Finding(relative, "temporary", problem, "`briefbot check --repair` removes it"))
+            findings.append(Finding(relative, "temporary", problem, "briefbot check --repair removes it"))
     staging = root / STAGING_DIR
     for folder in sorted(staging.iterdir()) if staging.is_dir() else []:
         relative = folder.relative_to(root).as_posix()
@@ -145,7 +145,7 @@ def _leftovers(root: Path, listing: Listing, locked: bool) -> list[Finding]:
                     relative,
                     "committed",
                     "an import was committed but its process died before finishing it",
-                    "`briefbot check --repair` finishes it (so does the next push or start)",
+                    "briefbot check --repair finishes it (so does the next push or start)",
                 )
             )
         elif locked or _age(folder, now) > STALE_SECONDS:
@@ -154,7 +154,7 @@ def _leftovers(root: Path, listing: Listing, locked: bool) -> list[Finding]:
                     relative,
                     "staged",
                     "an import interrupted before it was committed: none of it was stored",
-                    "`briefbot check --repair` removes what it staged",
+                    "briefbot check --repair removes what it staged",
                 )
             )
     return findings
@@ -202,7 +202,7 @@ def _snapshot(
 
 
 def _snapshot_finding(problem: str) -> Finding:
-    advice = "it is not trusted, so every start reads the shards; `briefbot check --repair` writes it again"
+    advice = "it is not trusted, so every start reads the shards; briefbot check --repair writes it again"
     return Finding(SNAPSHOT_FILE, "snapshot", problem, advice)
 
 
@@ -231,7 +231,7 @@ def _lost(
             if in_snapshot is not None and in_snapshot.number > actual
             else ""
         )
-        advice = f"restore the file from a backup; or `briefbot check --repair` accepts the store as it is{keeps}"
+        advice = f"restore the file from a backup; or briefbot check --repair accepts the store as it is{keeps}"
         findings.append(Finding(f"{SHARD_DIR}/{brief_id}{SHARD_SUFFIX}", "lost", problem, advice, brief_id))
     return findings
 
@@ -243,7 +243,7 @@ def _follows(root: Path) -> list[Finding]:
         return []
     if problem is None:
         return []
-    advice = "follow messages stop until it is fixed; `briefbot check --repair` keeps the follows it can read and "
+    advice = "follow messages stop until it is fixed; briefbot check --repair keeps the follows it can read and "
     return [Finding(FOLLOWS_FILE, "follows", f"cannot be read ({problem})", advice + "moves the file to quarantine/")]
 
 
@@ -253,7 +253,7 @@ def _questions(root: Path) -> list[Finding]:
     except FileNotFoundError:
         return []
     bad = [n for n, line in enumerate(data.split(b"\n"), start=1) if line.strip() and not question_from_line(line)]
-    return _bad_lines(QUESTIONS_FILE, "questions", bad, "a logged question", "`briefbot gaps` skips them")
+    return _bad_lines(QUESTIONS_FILE, "questions", bad, "a logged question", "briefbot gaps skips them")
 
 
 def _bad_lines(name: str, kind: str, bad: list[int], what: str, effect: str) -> list[Finding]:
@@ -266,7 +266,7 @@ def _bad_lines(name: str, kind: str, bad: list[int], what: str, effect: str) -> 
             name,
             kind,
             f"{lines} {'is' if len(bad) == 1 else 'are'} not {what} (torn by a crash, or damaged)",
-            f"{effect}; `briefbot check --repair` blanks them, keeping a copy in quarantine/",
+            f"{effect}; briefbot check --repair blanks them, keeping a copy in quarantine/",
         )
     ]
 

@@ -38,7 +38,7 @@ __all__ = [
 
 
 REPAIR_ADVICE = (
-    "run `briefbot check --repair` to move the file aside (nothing is deleted), then restore it from a backup "
+    "run briefbot check --repair to move the file aside (nothing is deleted), then restore it from a backup "
     "or push the brief again"
 )
 """What to do about a brief whose file in the store cannot be read."""
@@ -141,7 +141,7 @@ class StoreDamaged(BriefbotError):
         self.path = path
         self.problem = problem
         super().__init__(
-            f"{path}: cannot be read ({problem}); run `briefbot check --repair` to move it aside (nothing is "
+            f"{path}: cannot be read ({problem}); run briefbot check --repair to move it aside (nothing is "
             "deleted), then restore it from a backup"
         )
 
@@ -167,7 +167,7 @@ class ImportUnfinished(BriefbotError):
         self.count = count
         super().__init__(
             f"the import of {count} brief{'s' if count != 1 else ''} is committed, but could not be applied yet "
-            f"({problem}); it is finished when the store is next opened, or by `briefbot check --repair`"
+            f"({problem}); it is finished when the store is next opened, or by briefbot check --repair"
         )
 
 

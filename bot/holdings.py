@@ -76,7 +76,7 @@ class Holdings:
         if previous is not None and previous.number > version.number:
             log.warning(
                 "%s/%s.json holds v%d, but v%d was answered before: later versions are lost (restored from an older "
-                "copy?); v%d is answered now (`briefbot check` lists what is lost)",
+                "copy?); v%d is answered now (briefbot check lists what is lost)",
                 SHARD_DIR,
                 version.brief.id,
                 version.number,
@@ -139,7 +139,7 @@ class Holdings:
         if gone:
             log.warning(
                 "%s/%s.json is gone: brief %r (v%d) is no longer answered; restore it from a backup unless it was "
-                "removed on purpose (`briefbot check` lists what is missing)",
+                "removed on purpose (briefbot check lists what is missing)",
                 SHARD_DIR,
                 brief_id,
                 brief_id,

@@ -116,7 +116,7 @@ class TinyStore:
                 self._warned.add(name)
                 log.warning(
                     "%s/%s in the store is not a brief's file (shards are named ID%s, the id in a-z, 0-9 and "
-                    "hyphens) and is ignored; move it out of the store (`briefbot check --repair` moves it to "
+                    "hyphens) and is ignored; move it out of the store (briefbot check --repair moves it to "
                     "quarantine/)",
                     SHARD_DIR,
                     name,
