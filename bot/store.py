@@ -85,6 +85,7 @@ class TinyStore:
         """For each shard this store wrote, or read for a newsroom to hold: the stamp of that content and its latest
         version's number (a newsroom holding another number holds another content)."""
         self._warned: set[str] = set()
+        self._said_unfinished = False
         self._file_lock: FileLock | None = None  # made on the first write: a start that only reads skips its import
         if root is not None:
             (root / SHARD_DIR).mkdir(parents=True, exist_ok=True)
@@ -286,8 +287,13 @@ class TinyStore:
             return
         from filelock import Timeout
 
-        with contextlib.suppress(Timeout), self._locked(timeout=0):
-            pass
+        try:
+            with contextlib.suppress(Timeout), self._locked(timeout=0):
+                pass
+        except StoreUnwritable as error:
+            if not self._said_unfinished:  # tried again at every refresh: said once
+                self._said_unfinished = True
+                log.warning("%s; until it is, some briefs of that import may be missing", error)
 
     # channels following briefs
 

@@ -41,7 +41,7 @@ def dying(real):
 
 if where == "staging":  # killed while the shards are written and synced, before the import is committed
     os.fsync = dying(os.fsync)
-else:  # killed while the shards are moved into place, after the commit (its marker is the first rename)
+else:  # killed while the shards are moved into place, after the commit (renames: the snapshot, the marker, shards)
     os.replace = dying(os.replace)
 Newsroom(TinyStore(root)).import_paths([folder], editor="Dying Import")
 """
