@@ -1,4 +1,4 @@
-"""The ``briefbot`` command: import, ask, list, show, history, gaps and chat, from a terminal.
+"""The ``briefbot`` command: import, ask, list, show, history, gaps, chat and check, from a terminal.
 
 Settings are read here, once, from the environment and ``.env`` (``adapters.config``),
 and each command is given its part; every core error is caught in one place and
@@ -13,6 +13,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -244,6 +245,42 @@ def push(context: _Context, paths: tuple[Path, ...], url: str | None, token: str
     if refused:
         click.echo(f"briefbot: {refused} of {len(loaded)} not pushed", err=True)
         sys.exit(1)
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Put right what is found, moving what cannot be read to quarantine/.")
+@pass_context
+@_reports_errors
+def check(context: _Context, repair: bool) -> None:
+    """Check the store (shards, snapshot, change journal, follows, question log); exit 1 when anything is wrong."""
+    from bot.checking import check_store
+
+    root = context.settings.store
+    if repair:
+        from bot.repairing import repair_store
+
+        repaired = repair_store(root, now=datetime.now(UTC))
+        for finding in repaired.found.findings:
+            click.echo(f"found: {finding}")
+        for done in repaired.done:
+            click.echo(f"repair: {done}")
+        result = repaired.after
+        for finding in result.findings:
+            click.echo(f"still: {finding}")
+    else:
+        result = check_store(root)
+        for finding in result.findings:
+            click.echo(str(finding))
+    count = len(result.findings)
+    if count:
+        still = " still" if repair else ""
+        advice = "" if repair else "; `briefbot check --repair` puts right what it can"
+        click.echo(
+            f"briefbot: {count} problem{'s' if count != 1 else ''}{still} in the store at {root}{advice}", err=True
+        )
+        sys.exit(1)
+    now = " now" if repair and repaired.found.findings else ""
+    click.echo(f"the store at {root} is{now} healthy: {len(result.held)} brief{'s' if len(result.held) != 1 else ''}")
 
 
 @cli.command("serve")

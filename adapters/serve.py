@@ -23,7 +23,7 @@ from adapters.http_api import error_middleware
 from adapters.watching import watch_folder
 from bot import wording
 from bot.caps import MAX_BRIEF_BYTES
-from bot.errors import BriefbotError
+from bot.errors import REPAIR_ADVICE, BriefbotError
 from bot.newsroom import Newsroom, Update
 
 __all__ = ["MAX_BODY_BYTES", "REFRESH_SECONDS", "Announcer", "Surface", "serve", "start_http"]
@@ -102,14 +102,30 @@ class Announcer:
 
 
 async def start_http(
-    surfaces: Sequence[Surface], host: str, port: int, routes: Sequence[web.RouteDef] = ()
+    surfaces: Sequence[Surface],
+    host: str,
+    port: int,
+    routes: Sequence[web.RouteDef] = (),
+    newsroom: Newsroom | None = None,
 ) -> web.AppRunner:
-    """Start the shared HTTP server with every surface's routes, ``routes`` and ``/healthz``; returns its runner."""
+    """Start the shared HTTP server with every surface's routes, ``routes`` and ``/healthz``; returns its runner.
+
+    ``/healthz`` says ``"status": "degraded"``, with each unavailable brief, while ``newsroom`` has a brief whose
+    file in the store cannot be read (still 200: every other brief is answered).
+    """
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[error_middleware])
     names = [surface.name for surface in surfaces]
 
     async def healthz(request: web.Request) -> web.Response:
-        return web.json_response({"ok": True, "surfaces": names})
+        health: dict[str, object] = {"ok": True, "surfaces": names}
+        unavailable = newsroom.unavailable() if newsroom is not None else {}
+        if unavailable:
+            health["status"] = "degraded"
+            health["unavailable"] = [
+                {"id": brief_id, "file": error.path, "problem": error.problem, "fix": REPAIR_ADVICE}
+                for brief_id, error in sorted(unavailable.items())
+            ]
+        return web.json_response(health)
 
     app.router.add_get("/healthz", healthz)
     app.add_routes(routes)
@@ -141,7 +157,7 @@ async def serve(
     stop: asyncio.Event | None = None,
 ) -> None:
     """Run the HTTP server, every surface, the announcer and a folder watch until SIGINT, SIGTERM or ``stop``."""
-    runner = await start_http(surfaces, host, port, routes)
+    runner = await start_http(surfaces, host, port, routes, newsroom)
     announcer = Announcer(newsroom, surfaces)
     newsroom.subscribe(announcer)
     background = [asyncio.create_task(announcer.run()), asyncio.create_task(_refresh(newsroom))]

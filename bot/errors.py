@@ -6,6 +6,8 @@
     ├── UnknownBrief              no brief with that id (or not visible to the asker)
     ├── VersionConflict           a push was based on a version that is no longer the latest
     ├── StoreDamaged              a file in the store cannot be read (names the file)
+    │   └── BriefUnavailable      one brief's file cannot be read: that brief is unavailable, the others are served
+    ├── ImportUnfinished          an import was committed but not yet applied: the next start finishes it
     ├── StoreUnwritable           the store cannot be written (disk full, permissions): nothing was stored
     ├── RateLimited               one person asked more questions in a minute than the limit
     └── SettingsError             a setting has a value the bot cannot use
@@ -21,9 +23,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 __all__ = [
+    "REPAIR_ADVICE",
     "BriefError",
+    "BriefUnavailable",
     "BriefbotError",
     "ImportRejected",
+    "ImportUnfinished",
     "RateLimited",
     "SettingsError",
     "StoreDamaged",
@@ -31,6 +36,13 @@ __all__ = [
     "UnknownBrief",
     "VersionConflict",
 ]
+
+
+REPAIR_ADVICE = (
+    "run briefbot check --repair to move the file aside (nothing is deleted), then restore it from a backup "
+    "or push the brief again"
+)
+"""What to do about a brief whose file in the store cannot be read."""
 
 
 class BriefbotError(Exception):
@@ -128,7 +140,36 @@ class StoreDamaged(BriefbotError):
 
     def __init__(self, path: str, problem: str) -> None:
         self.path = path
-        super().__init__(f"{path}: cannot be read ({problem}); restore it from a backup or remove it")
+        self.problem = problem
+        super().__init__(
+            f"{path}: cannot be read ({problem}); run briefbot check --repair to move it aside (nothing is "
+            "deleted), then restore it from a backup"
+        )
+
+
+class BriefUnavailable(StoreDamaged):
+    """One brief's file cannot be read: that brief is unavailable until it is repaired, and every other is served."""
+
+    def __init__(self, brief_id: str, path: str, problem: str) -> None:
+        self.brief_id = brief_id
+        self.path = path
+        self.problem = problem
+        BriefbotError.__init__(
+            self,
+            f"brief {brief_id!r} is unavailable: its file {path} in the store cannot be read ({problem}); "
+            + REPAIR_ADVICE,
+        )
+
+
+class ImportUnfinished(BriefbotError):
+    """An import was committed to disk but could not be applied yet; it is finished before the store is next used."""
+
+    def __init__(self, count: int, problem: str) -> None:
+        self.count = count
+        super().__init__(
+            f"the import of {count} brief{'s' if count != 1 else ''} is committed, but could not be applied yet "
+            f"({problem}); it is finished when the store is next opened, or by briefbot check --repair"
+        )
 
 
 class SettingsError(BriefbotError):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -19,9 +18,10 @@ from pathlib import Path
 
 from bot.answers import Answer, Outcome, answer_with, decide
 from bot.briefs import Brief, check_updated, load_brief_files
-from bot.changes import Changes, VersionChange, compare, with_changes
+from bot.changes import VersionChange, with_changes
 from bot.entities import Entities, load_entities
-from bot.errors import RateLimited, SettingsError, StoreUnwritable, UnknownBrief
+from bot.errors import BriefUnavailable, RateLimited, SettingsError, StoreUnwritable, UnknownBrief
+from bot.holdings import Holdings, Listener, Update
 from bot.limits import RateLimiter
 from bot.outcomes import OutcomeLog
 from bot.search import SearchIndex
@@ -37,8 +37,6 @@ SEARCH_DEPTH = 20
 
 SAMPLES_EDITOR = "briefbot samples"
 
-SNAPSHOT_REFRESH = 200
-"""Write a new snapshot at start-up when more briefs than this changed since the last one."""
 
 Clock = Callable[[], datetime]
 
@@ -68,18 +66,6 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
-class Update:
-    """A new published version of a brief, as its followers are told: what it is, and what changed."""
-
-    version: Version
-    previous: Version | None
-    changes: Changes
-
-
-Listener = Callable[[Update], None]
-
-
-@dataclass(frozen=True)
 class Gap:
     """A question nobody had a brief for, with how often and how lately it was asked."""
 
@@ -106,9 +92,8 @@ class Newsroom:
         """Where each question's outcome is recorded, for the editors' desk (None: nowhere)."""
         self._clock = clock
         self._lock = threading.RLock()
-        self._latest = LatestVersions()
-        self._index = SearchIndex(entities=entities)
         self._listeners: list[Listener] = []
+        self._held = Holdings(store, entities, self._listeners, clock)
         self._limiter: RateLimiter | None = None
         self.seeded = 0
         """How many sample briefs this newsroom stored when it opened an empty store (0: none)."""
@@ -119,12 +104,8 @@ class Newsroom:
         try:
             if samples is not None and store.is_empty():
                 self.seeded = len(self.import_paths([samples], editor=SAMPLES_EDITOR, channel="samples").pushed)
-            elif not self._resume():
-                taken_ns = time.time_ns()
-                for version in store.latest():
-                    self._remember(version)
-                self._index.tidy()
-                self._save_snapshot(taken_ns)
+            else:
+                self._held.load()
         finally:
             gc.enable()
         gc.freeze()
@@ -145,12 +126,12 @@ class Newsroom:
             raise RateLimited(self._limiter.per_minute)
         now = self._clock()
         with self._lock:
-            self._sync()
-            query = self._index.analyze(question)
+            self._held.sync()
+            query = self._held.index.analyze(question)
             ranked = [
                 (hit, version)
-                for hit in self._index.search(query, SEARCH_DEPTH)
-                if self._may_see(version := self._latest[hit.brief_id], asker, now)
+                for hit in self._held.index.search(query, SEARCH_DEPTH)
+                if self._may_see(version := self._held.latest[hit.brief_id], asker, now)
             ]
         answer = decide(query, ranked, now)
         if self.outcomes is not None:
@@ -172,8 +153,8 @@ class Newsroom:
         """The latest version of every brief the asker may see, most recently updated first."""
         now = self._clock()
         with self._lock:
-            self._sync()
-            visible = [v for v in self._latest.values() if self._may_see(v, asker, now)]
+            self._held.sync()
+            visible = [v for v in self._held.latest.values() if self._may_see(v, asker, now)]
         return sorted(visible, key=lambda v: v.brief.updated, reverse=True)
 
     def show(self, brief_id: str, asker: Asker, number: int | None = None) -> Version:
@@ -218,8 +199,14 @@ class Newsroom:
         check_updated(brief, origin or brief.id, now)
         pushed = self.store.push(brief, editor=editor, channel=channel, expected_version=expected_version, now=now)
         with self._lock:
-            self._remember(pushed.version)
-            self._index.tidy()
+            held = self._held.latest.get(brief.id)
+            if held is not None and held.number > pushed.version.number:
+                # Another push got in first, or the shard was removed or restored by hand since it was read:
+                # the shard says which, and is the truth.
+                self._held.read(brief.id)
+            else:
+                self._held.remember(pushed.version)
+            self._held.index.tidy()
         return pushed
 
     def revert(self, brief_id: str, number: int, *, editor: str, channel: str) -> Pushed:
@@ -253,9 +240,23 @@ class Newsroom:
         self._listeners.append(listener)
 
     def refresh(self) -> None:
-        """Take in what other processes wrote to the store (answers do this too; a server also does it on a timer)."""
+        """Take in what other processes wrote to the store (answers do this too; a server also does it on a timer).
+
+        An import that another process committed but died applying is finished here too, when the store is free.
+        """
+        self.store.finish_interrupted()
         with self._lock:
-            self._sync()
+            self._held.sync()
+
+    def unavailable(self) -> dict[str, BriefUnavailable]:
+        """The briefs whose shard cannot be read, by id, each with what is wrong; every other brief is served."""
+        with self._lock:
+            return dict(self._held.unavailable)
+
+    def save_snapshot(self) -> None:
+        """Write the start-up snapshot now (a newsroom does it itself after a full read or an import)."""
+        with self._lock:
+            self._held.save_snapshot()
 
     def import_paths(self, paths: Iterable[Path], *, editor: str, channel: str = "cli") -> ImportReport:
         """Import brief files and folders all or nothing: one bad file and nothing is stored."""
@@ -265,10 +266,10 @@ class Newsroom:
                 [item.brief for item in loaded], editor=editor, channel=channel, now=self._clock()
             )
             for result in pushed:
-                self._remember(result.version)
-            self._index.tidy()
+                self._held.remember(result.version)
+            self._held.index.tidy()
             if any(result.changed for result in pushed):
-                self._save_snapshot(time.time_ns())
+                self.save_snapshot()
         return ImportReport(tuple(pushed), tuple(w for item in loaded for w in item.warnings))
 
     def gaps(self) -> list[Gap]:
@@ -284,56 +285,15 @@ class Newsroom:
 
     # internals
 
-    def _remember(self, version: Version) -> None:
-        previous = self._latest.get(version.brief.id)
-        if previous is not None and previous.number > version.number:
-            return  # two pushes stored in one order may be taken in in the other: the newer one stays
-        self._index.put(version.brief, replaces=previous.brief if previous else None)
-        self._latest[version.brief.id] = version
-        if self._listeners and (previous is None or previous.number != version.number):
-            self._announce(version, previous)
+    @property
+    def _latest(self) -> LatestVersions:
+        """The latest version of every brief held (for tests and benchmarks)."""
+        return self._held.latest
 
-    def _announce(self, version: Version, previous: Version | None) -> None:
-        """Tell listeners about a new version, unless reporters may not see it (a draft, or still embargoed)."""
-        if not version.brief.visible_at(self._clock()):
-            return
-        update = Update(version, previous, compare(previous.brief if previous else None, version.brief))
-        for listener in self._listeners:
-            try:
-                listener(update)
-            except Exception:
-                log.exception("a listener failed on %s v%s", version.brief.id, version.number)
-
-    def _resume(self) -> bool:
-        """Start from the store's snapshot if it has a usable one, reading only briefs changed since."""
-        snapshot = self.store.load_snapshot()
-        if snapshot is None or not self._index.restore(snapshot.index):
-            return False
-        self._latest = snapshot.latest
-        for brief_id in snapshot.changed:
-            self._remember(self.store.get(brief_id))
-        self._index.tidy()
-        if len(snapshot.changed) > SNAPSHOT_REFRESH:
-            self._save_snapshot(time.time_ns())
-        return True
-
-    def _save_snapshot(self, taken_ns: int) -> None:
-        # Anything written after ``taken_ns`` is read again at the next start, so nothing is missed.
-        if self.store.root is None:
-            return
-        with self._lock:
-            self._sync()
-            try:
-                self.store.save_snapshot(self._latest, self._index.export(), taken_ns)
-            except StoreUnwritable as error:
-                log.warning("no start-up snapshot written (the next start reads every brief): %s", error)
-
-    def _sync(self) -> None:
-        changed = self.store.poll_changes()
-        for brief_id in changed:
-            self._remember(self.store.get(brief_id))
-        if changed:
-            self._index.tidy()
+    @property
+    def _index(self) -> SearchIndex:
+        """The search index (for tests and benchmarks)."""
+        return self._held.index
 
     @staticmethod
     def _may_see(version: Version, asker: Asker, now: datetime) -> bool:

@@ -1,64 +1,61 @@
 """The versioned brief store: every push is a new version, and history is kept.
 
-``TinyStore`` keeps one TinyDB database per brief (a "shard"), so a push
-rewrites only that brief's history, never the whole store. On disk each shard
-is written to a temporary file, flushed to disk and atomically renamed over
-the old one, so a crash leaves either the old or the new shard, never a torn
-one; an acknowledged push has been fsynced. A file lock serialises writers
-across processes, and an append-only change journal lets a running bot pick
-up what a CLI import wrote. With ``root=None`` the same code runs on TinyDB's
-``MemoryStorage`` for tests and benchmarks.
+``TinyStore`` keeps one shard per brief (``bot.shards``), so a push rewrites only that brief's history,
+never the whole store. A shard is written to a temporary file, flushed to disk and atomically renamed
+over the old one, so a crash leaves the old shard or the new one, never a torn one; an acknowledged
+push has been fsynced. A batch of many briefs (an import) is staged and committed in one atomic step
+(``bot.staging``), so it is stored whole or not at all. A file lock serialises writers across
+processes, and an append-only change journal lets a running bot pick up what a CLI import wrote.
+Shards are checked whenever they are read: a damaged one makes its brief unavailable
+(``BriefUnavailable``), never the store. With ``root=None`` the same code keeps everything in memory,
+for tests and benchmarks.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
-import marshal
+import logging
 import os
-import tempfile
 import threading
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tinydb import Query, TinyDB
-from tinydb.storages import MemoryStorage, Storage
-
-from bot.briefs import ID_PATTERN, Brief, Source, Status
-from bot.errors import StoreDamaged, StoreUnwritable, UnknownBrief, VersionConflict
+from bot.briefs import ID_PATTERN, Brief
+from bot.disk import atomic_write, size_of
+from bot.errors import ImportUnfinished, StoreUnwritable, UnknownBrief, VersionConflict
+from bot.follows import FOLLOWS_FILE, Follows
+from bot.journal import JOURNAL_FILE, ChangeJournal, journal_lines
+from bot.question_log import QUESTIONS_FILE, LoggedQuestion, QuestionLog
+from bot.records import Version, version_from_record, version_to_record
+from bot.shards import SHARD_DIR, SHARD_SUFFIX, Listing, Stamp, list_shards, read_shard, shard_bytes, stamp_of
+from bot.snapshot import SNAPSHOT_FILE, LatestVersions, Snapshot, decode_snapshot, encode_snapshot
+from bot.staging import COMMIT_FILE, Transaction, committed_waiting, recover
 
 if TYPE_CHECKING:
     from filelock import FileLock
 
-__all__ = ["AtomicJSONStorage", "LatestVersions", "LoggedQuestion", "Pushed", "Snapshot", "TinyStore", "Version"]
+__all__ = [
+    "FOLLOWS_FILE",
+    "JOURNAL_FILE",
+    "LOCK_FILE",
+    "QUESTIONS_FILE",
+    "SHARD_DIR",
+    "SNAPSHOT_FILE",
+    "LatestVersions",
+    "LoggedQuestion",
+    "Pushed",
+    "Snapshot",
+    "TinyStore",
+    "Version",
+]
 
-SHARD_DIR = "briefs"
-JOURNAL_FILE = "changes.jsonl"
-QUESTIONS_FILE = "questions.jsonl"
+log = logging.getLogger("briefbot.store")
+
 LOCK_FILE = ".lock"
-SNAPSHOT_FILE = "snapshot.bin"
-FOLLOWS_FILE = "follows.json"
-SNAPSHOT_FORMAT = 1
-MTIME_SLACK_NS = 100_000_000
-"""Shards changed this close before a snapshot was taken are read again, whatever the clock's granularity."""
 LOCK_TIMEOUT_SECONDS = 30.0
-
-
-@dataclass(frozen=True)
-class Version:
-    """One stored version of a brief: its content and who pushed it, when, from what, and how."""
-
-    brief: Brief
-    number: int
-    editor: str
-    """Who pushed it, as the surface knew them (an API token's name, a chat user, the CLI's ``--as``); never
-    taken from the brief, whose own ``editor`` is only its byline."""
-    pushed_at: datetime
-    parent: int | None
-    channel: str
 
 
 @dataclass(frozen=True)
@@ -74,106 +71,31 @@ class Pushed:
         return self.previous is None or self.version.number != self.previous.number
 
 
-class LatestVersions(MutableMapping[str, Version]):
-    """The latest version of each brief by id; those read from a snapshot are made on first use.
-
-    A start from a snapshot needs few of its versions at once (a question reads about twenty), and
-    making all of them costs about 0.1 s at 10,000 briefs.
-    """
-
-    def __init__(self, records: Iterable[dict[str, Any]] = ()) -> None:
-        self._records = {record["brief"]["id"]: record for record in records}
-        self._versions: dict[str, Version] = {}
-
-    def __getitem__(self, brief_id: str) -> Version:
-        version = self._versions.get(brief_id)
-        if version is None:
-            version = self._versions[brief_id] = _version_from_record(self._records.pop(brief_id))
-        return version
-
-    def __setitem__(self, brief_id: str, version: Version) -> None:
-        self._records.pop(brief_id, None)
-        self._versions[brief_id] = version
-
-    def __delitem__(self, brief_id: str) -> None:
-        if self._records.pop(brief_id, None) is None:
-            del self._versions[brief_id]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([*self._versions, *self._records])
-
-    def __len__(self) -> int:
-        return len(self._versions) + len(self._records)
-
-    def records(self) -> Iterator[dict[str, Any]]:
-        """Every version as a stored record, without making the versions not made yet."""
-        for version in self._versions.values():
-            yield _version_to_record(version)
-        yield from self._records.values()
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What a newsroom had in memory at one moment: the latest versions and its search index's state."""
-
-    latest: LatestVersions
-    index: dict[str, Any]
-    changed: list[str]
-    """Ids whose shards were written after the snapshot was taken, so they must be read again."""
-
-
-@dataclass(frozen=True)
-class LoggedQuestion:
-    """A question the bot could not answer, kept so editors can see what is missing."""
-
-    text: str
-    asker: str
-    asked_at: datetime
-    suggestions: tuple[str, ...] = ()
-
-
-class AtomicJSONStorage(Storage):
-    """A TinyDB storage that replaces its JSON file atomically and durably on every write."""
-
-    def __init__(self, path: str | Path) -> None:
-        self._path = Path(path)
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        try:
-            text = self._path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except UnicodeDecodeError as error:
-            raise StoreDamaged(str(self._path), str(error)) from None
-        try:
-            return json.loads(text) if text else None
-        except ValueError as error:
-            raise StoreDamaged(str(self._path), f"not JSON: {error}") from None
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        try:
-            _atomic_write(self._path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        except OSError as error:
-            raise StoreUnwritable(str(self._path), error.strerror or str(error)) from None
-
-    def close(self) -> None:
-        """Nothing stays open between calls."""
-
-
 class TinyStore:
-    """Versioned briefs in TinyDB: a folder of shards on disk, or in memory when ``root`` is None."""
+    """Versioned briefs: a folder of shards on disk, or in memory when ``root`` is None."""
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
         self._thread_lock = threading.RLock()
-        self._memory: dict[str, TinyDB] = {}
-        self._memory_questions: list[LoggedQuestion] = []
-        self._memory_follows = TinyDB(storage=MemoryStorage)
-        self._journal_seen = 0
+        self._memory: dict[str, list[dict[str, Any]]] = {}
+        self._questions = QuestionLog(root)
+        self._follows = Follows(root)
+        self._journal: ChangeJournal | None = None
+        self._stamps: dict[str, tuple[Stamp, int]] = {}
+        """For each shard this store wrote, or read for a newsroom to hold: the stamp of that content and its latest
+        version's number (a newsroom holding another number holds another content)."""
+        self._warned: set[str] = set()
+        self._said_unfinished = False
+        self._file_lock: FileLock | None = None  # made on the first write: a start that only reads skips its import
         if root is not None:
             (root / SHARD_DIR).mkdir(parents=True, exist_ok=True)
-            self._journal_seen = _size(root / JOURNAL_FILE)
-        self._file_lock: FileLock | None = None  # made on the first write: a start that only reads skips its import
+            self._journal = ChangeJournal(root)
+            if committed_waiting(root):
+                try:
+                    with self._locked():  # finishes an import a crash interrupted, or waits for one being applied
+                        pass
+                except StoreUnwritable as error:
+                    log.warning("%s; until it is, some briefs of that import may be missing", error)
 
     def __repr__(self) -> str:
         return f"TinyStore({str(self.root) if self.root else 'memory'})"
@@ -181,17 +103,34 @@ class TinyStore:
     # reading
 
     def ids(self) -> list[str]:
-        """Every brief id in the store, sorted."""
+        """Every brief id in the store, sorted (damaged shards included: reading them says what is wrong)."""
         if self.root is None:
             return sorted(self._memory)
-        return sorted(path.stem for path in (self.root / SHARD_DIR).glob("*.json"))
+        return sorted(self.listing().shards)
+
+    def listing(self) -> Listing:
+        """What the shard folder holds; each file that is not a shard is warned about once."""
+        assert self.root is not None
+        listing = list_shards(self.root / SHARD_DIR)
+        for name in listing.strays:
+            if name not in self._warned:
+                self._warned.add(name)
+                log.warning(
+                    "%s/%s in the store is not a brief's file (shards are named ID%s, the id in a-z, 0-9 and "
+                    "hyphens) and is ignored; move it out of the store (briefbot check --repair moves it to "
+                    "quarantine/)",
+                    SHARD_DIR,
+                    name,
+                    SHARD_SUFFIX,
+                )
+        return listing
 
     def latest(self) -> Iterator[Version]:
-        """The latest version of every brief."""
+        """The latest version of every brief; ``BriefUnavailable`` for a damaged one."""
         for brief_id in self.ids():
             records = self._records(brief_id)
             if records:
-                yield _version_from_record(records[-1])
+                yield version_from_record(records[-1])
 
     def get(self, brief_id: str, number: int | None = None) -> Version:
         """One version of a brief (the latest when ``number`` is None)."""
@@ -199,24 +138,31 @@ class TinyStore:
         if not records:
             raise UnknownBrief(brief_id)
         if number is None:
-            return _version_from_record(records[-1])
-        for record in records:
-            if record["number"] == number:
-                return _version_from_record(record)
+            return version_from_record(records[-1])
+        if 0 < number <= len(records):
+            return version_from_record(records[number - 1])  # checked: record n is version n
         raise UnknownBrief(brief_id, number)
+
+    def take_in(self, brief_id: str) -> Version:
+        """The latest version, as its shard holds it now, for a newsroom to hold: the shard's stamp is noted, so
+        a snapshot of what the newsroom holds can be tied to it."""
+        records = self._records(brief_id, note=True)
+        if not records:
+            raise UnknownBrief(brief_id)
+        return version_from_record(records[-1])
 
     def history(self, brief_id: str) -> list[Version]:
         """Every version of a brief, oldest first."""
         records = self._records(brief_id)
         if not records:
             raise UnknownBrief(brief_id)
-        return [_version_from_record(record) for record in records]
+        return [version_from_record(record) for record in records]
 
     def is_empty(self) -> bool:
         """Whether no brief has ever been pushed."""
         if self.root is None:
             return not self._memory
-        return next((self.root / SHARD_DIR).glob("*.json"), None) is None
+        return not list_shards(self.root / SHARD_DIR).shards
 
     # writing
 
@@ -235,7 +181,7 @@ class TinyStore:
         expected_version: int | None = None,
         now: datetime,
     ) -> list[Pushed]:
-        """Store a new version of each brief, under one lock; checks every conflict before writing any.
+        """Store a new version of each brief, all or nothing, under one lock; checks every conflict before writing.
 
         ``expected_version`` is the version the editor's edit is based on (0 for
         a brief they believe is new); if the latest differs, ``VersionConflict``
@@ -243,9 +189,9 @@ class TinyStore:
         to its latest version is not stored again.
         """
         with self._locked():
-            latest = {brief.id: self._records(brief.id) for brief in briefs}
+            histories = {brief.id: self._records(brief.id) for brief in briefs}
             for brief in briefs:
-                records = latest[brief.id]
+                records = histories[brief.id]
                 current = records[-1]["number"] if records else 0
                 if expected_version is not None and expected_version != current:
                     editor_of_current = records[-1]["editor"] if records else None
@@ -253,300 +199,211 @@ class TinyStore:
                     raise VersionConflict(brief.id, expected_version or None, current, editor_of_current, at)
             results = []
             for brief in briefs:
-                records = latest[brief.id]
-                previous = _version_from_record(records[-1]) if records else None
+                records = histories[brief.id]
+                previous = version_from_record(records[-1]) if records else None
                 if previous is not None and previous.brief == brief:
                     results.append(Pushed(previous, previous))
                     continue
                 number = previous.number + 1 if previous else 1
                 version = Version(brief, number, editor, now, previous.number if previous else None, channel)
-                record = _version_to_record(version)
-                with self._shard(brief.id) as db:
-                    db.insert(record)
-                records.append(record)  # a later push of the same id in this batch builds on this one
+                histories[brief.id] = [*records, version_to_record(version)]  # a later one in the batch builds on it
                 results.append(Pushed(version, previous))
-            self._journal([p.version for p in results if p.changed])
+            changed = [p.version for p in results if p.changed]
+            self._write({v.brief.id: histories[v.brief.id] for v in changed}, changed)
             return results
 
     # snapshot, for a fast start
 
-    def save_snapshot(self, latest: LatestVersions, index: dict[str, Any], taken_ns: int) -> None:
-        """Write what a newsroom holds, as it was at ``taken_ns`` (``time.time_ns``), for the next start."""
+    def save_snapshot(self, latest: LatestVersions, index: dict[str, Any]) -> None:
+        """Write what a newsroom holds for the next start, tied to the shards each version was read from."""
         if self.root is None:
             return
-        data = {
-            "format": SNAPSHOT_FORMAT,
-            "taken_ns": taken_ns,
-            "latest": list(latest.records()),
-            "index": index,
+        stamps = {
+            brief_id: known[0]
+            for brief_id in latest
+            if (known := self._stamps.get(brief_id)) is not None and known[1] == latest.number(brief_id)
         }
         try:
-            _atomic_write(self.root / SNAPSHOT_FILE, marshal.dumps(data))
+            with self._locked():
+                atomic_write(self.root / SNAPSHOT_FILE, encode_snapshot(latest, index, stamps))
         except OSError as error:
-            raise StoreUnwritable(str(self.root / SNAPSHOT_FILE), error.strerror or str(error)) from None
+            raise StoreUnwritable(SNAPSHOT_FILE, error.strerror or str(error)) from None
 
     def load_snapshot(self) -> Snapshot | None:
-        """The last snapshot and the briefs changed since, or None when there is none or it cannot be used."""
+        """The last snapshot and how the shards differ from it, or None when there is none or it cannot be trusted."""
         if self.root is None:
             return None
         try:
-            data = marshal.loads((self.root / SNAPSHOT_FILE).read_bytes())
-            if data["format"] != SNAPSHOT_FORMAT:
-                return None
-            latest = LatestVersions(data["latest"])
-            since = data["taken_ns"] - MTIME_SLACK_NS
-        except (OSError, EOFError, ValueError, TypeError, KeyError):
-            return None  # a missing or unreadable snapshot only costs a full read of the shards
-        self._journal_seen = _size(self.root / JOURNAL_FILE)
-        with os.scandir(self.root / SHARD_DIR) as entries:
-            changed = [
-                entry.name.removesuffix(".json")
-                for entry in entries
-                if entry.name.endswith(".json") and entry.stat().st_mtime_ns >= since
-            ]
-        return Snapshot(latest, data["index"], changed)
+            data = (self.root / SNAPSHOT_FILE).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            data = b""
+            log.warning("%s cannot be read (%s)", SNAPSHOT_FILE, error.strerror or error)
+        try:
+            latest, index, stamps = decode_snapshot(data)
+            del data  # its objects are made: the bytes need not outlive them
+        except ValueError as problem:
+            log.warning(
+                "%s is ignored: %s; every brief is read from its shard instead, and a new snapshot written",
+                SNAPSHOT_FILE,
+                problem,
+            )
+            return None
+        assert self._journal is not None
+        self._journal.skip_to_end()
+        shards = self.listing().shards
+        removed = [brief_id for brief_id in latest if brief_id not in shards]
+        changed = []
+        for brief_id, stamp in shards.items():
+            if brief_id in latest and stamps.get(brief_id) == stamp:
+                self._stamps[brief_id] = (stamp, latest.number(brief_id))
+            else:
+                changed.append(brief_id)
+        return Snapshot(latest, index, changed, removed)
 
     # change journal, for processes sharing one store
 
     def poll_changes(self) -> set[str]:
-        """Ids another process pushed since the last poll (one stat when nothing changed)."""
-        if self.root is None:
+        """Ids another process pushed (or removed) since the last poll (one stat when nothing changed)."""
+        if self._journal is None:
             return set()
-        path = self.root / JOURNAL_FILE
-        if _size(path) <= self._journal_seen:
-            return set()
-        with path.open("rb") as handle:
-            handle.seek(self._journal_seen)
-            chunk = handle.read()
-        complete = chunk[: chunk.rfind(b"\n") + 1]
-        self._journal_seen += len(complete)
-        changed = set()
-        for line in complete.splitlines():
-            with contextlib.suppress(ValueError):
-                changed.add(json.loads(line)["id"])
+        changed = self._journal.read_new()
+        if changed is None:  # cut short or replaced: what it said is lost, so every shard is looked at
+            log.warning("%s is shorter than when it was last read; looking at every shard for changes", JOURNAL_FILE)
+            return self.changed_shards()
         return changed
+
+    def changed_shards(self) -> set[str]:
+        """Ids whose shard differs from what this store last read or wrote (new, changed or gone)."""
+        assert self.root is not None
+        shards = self.listing().shards
+        gone = {brief_id for brief_id in self._stamps if brief_id not in shards}
+        return gone | {b for b, stamp in shards.items() if b not in self._stamps or self._stamps[b][0] != stamp}
+
+    def finish_interrupted(self) -> None:
+        """Finish an import another process committed and died applying, if the store is free (else leave it)."""
+        if self.root is None or not committed_waiting(self.root):
+            return
+        from filelock import Timeout
+
+        try:
+            with contextlib.suppress(Timeout), self._locked(timeout=0):
+                pass
+        except StoreUnwritable as error:
+            if not self._said_unfinished:  # tried again at every refresh: said once
+                self._said_unfinished = True
+                log.warning("%s; until it is, some briefs of that import may be missing", error)
 
     # channels following briefs
 
     def follow(self, brief_id: str, channel: str) -> bool:
         """Record that ``channel`` follows a brief; False when it already did."""
-        with self._locked(), self._follows() as db:
-            if db.contains(_FOLLOW.fragment({"brief": brief_id, "channel": channel})):
-                return False
-            db.insert({"brief": brief_id, "channel": channel})
-            return True
+        with self._locked():
+            return self._follows.add(brief_id, channel)
 
     def unfollow(self, brief_id: str, channel: str) -> bool:
         """Stop ``channel`` following a brief; False when it was not following it."""
-        with self._locked(), self._follows() as db:
-            return bool(db.remove(_FOLLOW.fragment({"brief": brief_id, "channel": channel})))
+        with self._locked():
+            return self._follows.remove(brief_id, channel)
 
     def followers(self, brief_id: str) -> list[str]:
         """The channels following a brief, sorted."""
-        with self._follows() as db:
-            return sorted(record["channel"] for record in db.search(_FOLLOW.brief == brief_id))
+        return self._follows.followers(brief_id)
 
     def following(self, channel: str) -> list[str]:
         """The ids of the briefs ``channel`` follows, sorted."""
-        with self._follows() as db:
-            return sorted(record["brief"] for record in db.search(_FOLLOW.channel == channel))
+        return self._follows.following(channel)
 
     # the questions editors should see
 
     def log_question(self, question: LoggedQuestion) -> None:
         """Append an unanswered question to the log."""
-        if self.root is None:
-            self._memory_questions.append(question)
-            return
-        record = {
-            "text": question.text,
-            "asker": question.asker,
-            "asked_at": question.asked_at.isoformat(),
-            "suggestions": list(question.suggestions),
-        }
-        try:
-            _append_line(self.root / QUESTIONS_FILE, json.dumps(record, ensure_ascii=False))
-        except OSError as error:
-            raise StoreUnwritable(str(self.root / QUESTIONS_FILE), error.strerror or str(error)) from None
+        self._questions.append(question)
 
     def questions(self) -> list[LoggedQuestion]:
-        """Every logged unanswered question, oldest first; a line torn by a crash is skipped."""
-        if self.root is None:
-            return list(self._memory_questions)
-        path = self.root / QUESTIONS_FILE
-        if not path.exists():
-            return []
-        logged = []
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                record = json.loads(line)
-                logged.append(
-                    LoggedQuestion(
-                        record["text"],
-                        record["asker"],
-                        datetime.fromisoformat(record["asked_at"]),
-                        tuple(record.get("suggestions", ())),
-                    )
-                )
-            except (ValueError, KeyError, TypeError):
-                continue
-        return logged
+        """Every logged unanswered question, oldest first; a line torn by a crash or damaged is skipped."""
+        return self._questions.read()
 
     # internals
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
         with self._thread_lock:
-            if self._file_lock is None and self.root is not None:
+            if self.root is None:
+                yield
+                return
+            if self._file_lock is None:
                 # Imported here: about 30 ms of imports that a start which only reads does not need.
                 from filelock import FileLock
 
                 self._file_lock = FileLock(self.root / LOCK_FILE, timeout=LOCK_TIMEOUT_SECONDS)
-            with self._file_lock or contextlib.nullcontext():
+            with self._file_lock.acquire(timeout=timeout):
+                try:
+                    for done in recover(self.root):  # a writer that died left its batch: finish it or roll it back
+                        log.warning("%s", done)
+                except OSError as error:
+                    # Writing now could be undone when the batch is finished later: nothing is written until it is.
+                    raise StoreUnwritable(
+                        "staging", f"an interrupted import cannot be finished: {error.strerror or error}"
+                    ) from None
                 yield
 
-    @contextlib.contextmanager
-    def _shard(self, brief_id: str) -> Iterator[TinyDB]:
-        if not ID_PATTERN.fullmatch(brief_id):
-            raise UnknownBrief(brief_id)
-        if self.root is None:
-            yield self._memory.setdefault(brief_id, TinyDB(storage=MemoryStorage))
-            return
-        db = TinyDB(self.root / SHARD_DIR / f"{brief_id}.json", storage=AtomicJSONStorage)
-        try:
-            yield db
-        finally:
-            db.close()
-
-    @contextlib.contextmanager
-    def _follows(self) -> Iterator[TinyDB]:
-        if self.root is None:
-            yield self._memory_follows
-            return
-        db = TinyDB(self.root / FOLLOWS_FILE, storage=AtomicJSONStorage)
-        try:
-            yield db
-        finally:
-            db.close()
-
-    def _records(self, brief_id: str) -> list[dict[str, Any]]:
+    def _records(self, brief_id: str, *, note: bool = False) -> list[dict[str, Any]]:
         if not ID_PATTERN.fullmatch(brief_id):
             return []
-        if self.root is None and brief_id not in self._memory:
+        if self.root is None:
+            return list(self._memory.get(brief_id, ()))
+        read = read_shard(self.root / SHARD_DIR, brief_id)
+        if read is None:
+            if note:
+                self._stamps.pop(brief_id, None)
             return []
-        with self._shard(brief_id) as db:
-            return sorted(db.all(), key=lambda record: record["number"])
+        records, stamp = read
+        if note:
+            self._stamps[brief_id] = (stamp, records[-1]["number"])
+        return records
 
-    def _journal(self, versions: Sequence[Version]) -> None:
-        if self.root is None or not versions:
+    def _write(self, histories: dict[str, list[dict[str, Any]]], versions: Sequence[Version]) -> None:
+        """Write new shards: one by atomic rename, many as one staged batch; then journal them."""
+        if self.root is None or self._journal is None:
+            self._memory.update(histories)
             return
-        path = self.root / JOURNAL_FILE
-        was_current = self._journal_seen == _size(path)
-        lines = "\n".join(json.dumps({"id": v.brief.id, "version": v.number}) for v in versions)
-        try:
-            _append_line(path, lines)
-        except OSError:
-            # The versions are stored (their shards are on disk); only other running processes miss
-            # the news until they restart, so the push is not failed for it.
+        if not histories:
             return
+        lines = journal_lines((v.brief.id, v.number) for v in versions)
+        was_current = self._journal.seen == size_of(self._journal.path)
+        if len(histories) == 1:
+            ((brief_id, records),) = histories.items()
+            name = f"{brief_id}{SHARD_SUFFIX}"
+            try:
+                atomic_write(self.root / SHARD_DIR / name, shard_bytes(records))
+            except OSError as error:
+                raise StoreUnwritable(f"{SHARD_DIR}/{name}", error.strerror or str(error)) from None
+            with contextlib.suppress(OSError):
+                # The version is stored (its shard is on disk): other running processes notice it by its shard's
+                # stamp when they next start or look, so the push is not failed for it.
+                self._journal.append(lines)
+        else:
+            self._write_batch(histories, lines)
+        for brief_id, records in histories.items():
+            with contextlib.suppress(OSError):
+                status = os.stat(self.root / SHARD_DIR / f"{brief_id}{SHARD_SUFFIX}")
+                self._stamps[brief_id] = (stamp_of(status), records[-1]["number"])
         if was_current:
-            self._journal_seen = _size(path)
+            self._journal.skip_to_end()
 
-
-_FOLLOW = Query()
-
-
-def _version_to_record(version: Version) -> dict[str, Any]:
-    brief = version.brief
-    return {
-        "number": version.number,
-        "editor": version.editor,
-        "pushed_at": version.pushed_at.isoformat(),
-        "parent": version.parent,
-        "channel": version.channel,
-        "brief": {
-            "id": brief.id,
-            "title": brief.title,
-            "summary": brief.summary,
-            "updated": brief.updated.isoformat(),
-            "body": brief.body,
-            "tags": list(brief.tags),
-            "aliases": list(brief.aliases),
-            "status": brief.status.value,
-            "embargo_until": brief.embargo_until.isoformat() if brief.embargo_until else None,
-            "review_by": brief.review_by.isoformat() if brief.review_by else None,
-            "editor": brief.editor,
-            "desk": brief.desk,
-            "sources": [{"title": s.title, "url": s.url} for s in brief.sources],
-        },
-    }
-
-
-def _version_from_record(record: dict[str, Any]) -> Version:
-    data = record["brief"]
-    brief = Brief(
-        id=data["id"],
-        title=data["title"],
-        summary=data["summary"],
-        updated=datetime.fromisoformat(data["updated"]),
-        body=data["body"],
-        tags=tuple(data["tags"]),
-        aliases=tuple(data["aliases"]),
-        status=Status(data["status"]),
-        embargo_until=datetime.fromisoformat(data["embargo_until"]) if data["embargo_until"] else None,
-        review_by=date.fromisoformat(data["review_by"]) if data["review_by"] else None,
-        editor=data["editor"],
-        desk=data["desk"],
-        sources=tuple(Source(s["title"], s["url"]) for s in data["sources"]),
-    )
-    return Version(
-        brief,
-        record["number"],
-        record["editor"],
-        datetime.fromisoformat(record["pushed_at"]),
-        record["parent"],
-        record["channel"],
-    )
-
-
-def _atomic_write(path: Path, content: str | bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _append_line(path: Path, text: str) -> None:
-    """Append ``text`` as whole lines, mending a line a crash left unfinished."""
-    with path.open("ab") as handle:
-        prefix = b""
-        if handle.tell() > 0:
-            with path.open("rb") as reader:
-                reader.seek(-1, os.SEEK_END)
-                prefix = b"" if reader.read(1) == b"\n" else b"\n"
-        handle.write(prefix + text.encode("utf-8") + b"\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return 0
+    def _write_batch(self, histories: dict[str, list[dict[str, Any]]], lines: str) -> None:
+        assert self.root is not None
+        batch = Transaction(self.root)
+        try:
+            batch.stage((brief_id, shard_bytes(records)) for brief_id, records in histories.items())
+            batch.commit(lines)
+        except OSError as error:
+            if not (batch.folder / COMMIT_FILE).exists():
+                batch.abandon()
+                raise StoreUnwritable("staging", error.strerror or str(error)) from None
+        try:
+            batch.apply()
+        except OSError as error:
+            raise ImportUnfinished(len(histories), error.strerror or str(error)) from None

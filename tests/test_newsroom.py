@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -184,3 +186,13 @@ def test_pushes_from_many_threads_leave_the_newest_version_live(newsroom: Newsro
     live = {v.brief.id: v for v in newsroom.briefs(REPORTER)}["kremlin-open-to-putin-trump-meeting"]
     assert live.number == 46
     assert live.brief == stored[-1].brief
+
+
+def test_a_newsroom_no_longer_held_is_freed_whole(tmp_path: Path, clock: Clock) -> None:
+    """A newsroom its holder drops is freed, versions and index with it: nothing in it refers back to it."""
+    room = Newsroom(TinyStore(tmp_path / "store"), clock=clock, samples=SAMPLE_BRIEFS)
+    room.subscribe(lambda update: None)
+    dropped = weakref.ref(room)
+    del room
+    gc.collect()  # the start froze what it made: anything kept only by a cycle would stay for good
+    assert dropped() is None
