@@ -25,6 +25,7 @@ from bot.errors import (
     BriefbotError,
     BriefError,
     RateLimited,
+    StoreDamaged,
     StoreUnwritable,
     UnknownBrief,
     VersionConflict,
@@ -115,6 +116,8 @@ async def error_middleware(
         return _error(507, str(error))
     except RateLimited as error:
         return _error(429, str(error), headers={"Retry-After": "5"})
+    except StoreDamaged as error:  # the store's fault, not the request's: the brief is back once repaired
+        return _error(503, str(error))
     except BriefbotError as error:
         return _error(400, str(error))
     except Exception:
