@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from urllib.parse import unquote, urlsplit
 
 import snowballstemmer
 
@@ -125,8 +126,20 @@ IRREGULAR_FORMS = {
 }
 """Irregular word forms a stemmer cannot reach, mapped to their base form."""
 
-_ANGLE_MARKUP = re.compile(r"<[@#!][^<>\s]{0,100}>|<https?://[^<>\s]{0,2000}>")
-_URL = re.compile(r"\b(?:https?://|www\.)\S{0,2000}")
+PATH_NOISE = frozenset(
+    "news article articles story stories amp index content live video videos www en html htm php aspx post posts "
+    "p id item items page pages default home section".split()
+)
+"""Words of a link's path that name the site's layout, not the story."""
+
+LINK_ID_LENGTH = 6
+"""A token of a link's path that mixes letters and digits is an id when longer than this (cop31 and h3n2 are not)."""
+
+_ANGLE_MENTION = re.compile(r"<[@#!][^<>\s]{0,100}>")
+_LINK = re.compile(r"<(https?://[^<>\s|]{1,2000})(?:\|([^<>]{0,200}))?>|\b(?:https?://|www\.)\S{1,2000}")
+_EXTENSION = re.compile(r"\.[a-z0-9]{1,5}$", re.IGNORECASE)
+_PATH_TOKEN = re.compile(r"[^\W_]+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _LEADING_MENTION = re.compile(r"^\s*@\S{1,80}")
 _SHORTCODE = re.compile(r":[a-z0-9_+-]{1,40}:")
 _APOSTROPHE_S = re.compile(r"['\u2019\u2018`](?:s|ll|re|ve|d|m)\b")
@@ -139,14 +152,40 @@ _stemmer = snowballstemmer.stemmer("english")
 
 
 def clean_question(text: str) -> str:
-    """Strip what chat adds around a question: mentions, pasted links, emoji shortcodes, control characters."""
+    """Strip what chat adds around a question (mentions, emoji shortcodes, control characters); links count by the
+    words of their path."""
     text = text[:MAX_QUESTION_CHARS]
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = _ANGLE_MARKUP.sub(" ", text)
-    text = _URL.sub(" ", text)
+    text = _ANGLE_MENTION.sub(" ", text)
+    text = _LINK.sub(_read_link, text)
     text = _LEADING_MENTION.sub(" ", text)
     text = _SHORTCODE.sub(" ", text)
     return " ".join(text.split())
+
+
+def link_words(url: str) -> str:
+    """The words of a link's path, the story's slug: not its host, query string, file extension, dates or ids."""
+    path = urlsplit(url if "://" in url else "//" + url).path
+    found: list[str] = []
+    for segment in unquote(path).split("/"):
+        tokens = _PATH_TOKEN.findall(_EXTENSION.sub("", segment))
+        if all(token.isdigit() for token in tokens):
+            continue  # a date folder (2026/11) or a numeric id
+        found.extend(token for token in tokens if _story_token(token))
+    return " ".join(found)
+
+
+def _story_token(token: str) -> bool:
+    if token.isdigit():
+        return _YEAR.fullmatch(token) is not None
+    if any(ch.isdigit() for ch in token):
+        return len(token) <= LINK_ID_LENGTH
+    return token.casefold() not in PATH_NOISE
+
+
+def _read_link(match: re.Match[str]) -> str:
+    url = match.group(1) or match.group()
+    return f" {link_words(url)} {match.group(2) or ''} "
 
 
 def words(text: str) -> list[str]:

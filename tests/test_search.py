@@ -167,3 +167,11 @@ def test_a_question_only_scores_briefs_sharing_its_terms(newsroom: Newsroom) -> 
     assert "riverton-main-street-bridge-closure" in hit_ids
     assert "geminids-meteor-shower-2026" not in hit_ids
     assert len(hit_ids) < len(newsroom._index)
+
+
+def test_a_pasted_link_finds_the_brief_its_path_names(newsroom: Newsroom) -> None:
+    """A question that is only a link to the story and "thx" finds the brief on it."""
+    answer = newsroom.ask("https://news.example/politics/2026/11/council-budget-vote-delayed thx", REPORTER)
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.brief is not None
+    assert answer.brief.id == "riverton-city-budget-vote"
