@@ -93,6 +93,7 @@ from rapidfuzz import fuzz, process, utils
 import bot.answers
 import bot.newsroom
 import bot.search
+import bot.typos
 from bot.answers import Outcome
 from bot.newsroom import Asker, Newsroom
 from bot.store import TinyStore
@@ -465,6 +466,7 @@ def tuning_constants() -> dict[str, Any]:
 
     return {
         "bot.search": constants(bot.search),
+        "bot.typos": constants(bot.typos),
         "bot.answers": constants(bot.answers),
         "bot.newsroom": constants(bot.newsroom),
     }

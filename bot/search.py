@@ -27,11 +27,9 @@ from itertools import islice, repeat
 from operator import add, itemgetter, mul
 from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from bot.briefs import Brief
 from bot.entities import Entities
+from bot.typos import Corrector, is_swapped_stopword
 from bot.words import (
     CHAT_NOISE,
     IRREGULAR_FORMS,
@@ -56,11 +54,11 @@ TITLE_MATCH_WEIGHT = 0.5
 RERANK_DEPTH = 20
 """How many of the best BM25F hits the title match may reorder."""
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 """Bump when what ``put`` stores changes, so snapshots of the old index are rebuilt.
 
 2: postings in descending weight order with their unsorted briefs; no per-brief term and word lists; the
-vocabulary's stems."""
+vocabulary's stems. 3: numbers lose their K, M or B (194K as 194)."""
 
 BM25_K1 = 2.0
 BM25_B = 0.75
@@ -85,10 +83,6 @@ UNSORTED_SHARE = 32
 """A term's postings are sorted again once more than this many briefs (or this share of them, whichever is
 more) were added out of order: until then a question scores those briefs first, one by one."""
 
-TYPO_MIN_LENGTH = 4
-TYPO_LONG_WORD = 8
-"""Words this long may be two edits off a known word; shorter ones only one."""
-TYPO_CANDIDATES = 5
 TYPO_PENALTY = 0.7
 """A corrected word is a guess: it counts this much of a word the reporter typed right."""
 
@@ -140,7 +134,7 @@ class SearchIndex:
         self._idf = _IdfCache(self._postings, self._title_terms)
         self._title_weights: dict[str, float] = {}
         self._vocabulary: Counter[str] = Counter()
-        self._by_length: dict[int, list[str]] | None = None
+        self._corrector = Corrector(self._vocabulary)
 
     def __len__(self) -> int:
         return len(self._title_terms)
@@ -172,10 +166,10 @@ class SearchIndex:
         self._stale = set()
         self._title_terms = state["title_terms"]
         self._vocabulary = Counter(state["vocabulary"])
+        self._corrector = Corrector(self._vocabulary)
         remember_stems(state["stems"])  # re-indexing briefs changed since needs them
         self._idf = _IdfCache(self._postings, self._title_terms)
         self._title_weights = {}
-        self._by_length = None
         return True
 
     def put(self, brief: Brief, replaces: Brief | None = None) -> None:
@@ -235,7 +229,7 @@ class SearchIndex:
         for word in removed:
             if self._vocabulary[word] <= 0:
                 del self._vocabulary[word]
-        self._by_length = None
+        self._corrector.changed()
 
     def tidy(self) -> None:
         """Sort again the postings that too many briefs joined out of order (after a batch of puts)."""
@@ -256,8 +250,10 @@ class SearchIndex:
             if word in STOPWORDS or word in CHAT_NOISE:
                 continue
             term = stem(word)
-            if term not in self._postings and len(word) >= TYPO_MIN_LENGTH:
-                fixed = self._correct(word)
+            if term not in self._postings:
+                if is_swapped_stopword(word):
+                    continue
+                fixed = self._corrector.correct(word)
                 if fixed is not None:
                     corrections.append((word, fixed))
                     term = stem(fixed)
@@ -473,25 +469,6 @@ class SearchIndex:
         # Every weight below depends on how many briefs hold each term, which a push changes.
         self._idf.clear()
         self._title_weights.clear()
-
-    def _correct(self, word: str) -> str | None:
-        if self._by_length is None:
-            self._by_length = defaultdict(list)
-            for known in self._vocabulary:
-                self._by_length[len(known)].append(known)
-        max_edits = 2 if len(word) >= TYPO_LONG_WORD else 1
-        candidates = [
-            known
-            for length in range(len(word) - max_edits, len(word) + max_edits + 1)
-            for known in self._by_length.get(length, ())
-        ]
-        found = process.extract(
-            word, candidates, scorer=Levenshtein.distance, score_cutoff=max_edits, limit=TYPO_CANDIDATES
-        )
-        if not found:
-            return None
-        # Fewest edits first; among equally close words, the one more briefs use.
-        return min(found, key=lambda match: (match[1], -self._vocabulary[match[0]]))[0]
 
 
 class _IdfCache(dict[str, float]):

@@ -146,6 +146,7 @@ _APOSTROPHE_S = re.compile(r"['\u2019\u2018`](?:s|ll|re|ve|d|m)\b")
 _NOT = re.compile(r"n['\u2019\u2018`]t\b")
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")
 _APOSTROPHE = re.compile(r"['\u2019\u2018`]")
+_MAGNITUDE = re.compile(r"\b(\d+)(?:k|m|b|bn|mn|tn|mln|bln)\b")
 _WORD = re.compile(r"[^\W_]+")
 
 _stemmer = snowballstemmer.stemmer("english")
@@ -189,12 +190,13 @@ def _read_link(match: re.Match[str]) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words of ``text``, with possessives and apostrophes folded away."""
+    """Lower-case words of ``text``, with possessives and apostrophes folded away and numbers' K, M or B dropped."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _DOTTED.sub(lambda match: match.group().replace(".", ""), text)
     text = _NOT.sub(" not", text)
     text = _APOSTROPHE_S.sub("", text)
     text = _APOSTROPHE.sub("", text)
+    text = _MAGNITUDE.sub(r"\1", text)  # 194K jobs, as 194,000 jobs
     return _WORD.findall(text)
 
 

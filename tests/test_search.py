@@ -14,6 +14,7 @@ from bot.briefs import parse_brief
 from bot.newsroom import Asker, Newsroom
 from bot.search import SearchIndex
 from bot.store import TinyStore
+from bot.words import stem
 
 KREMLIN = "kremlin-open-to-putin-trump-meeting"
 
@@ -175,3 +176,50 @@ def test_a_pasted_link_finds_the_brief_its_path_names(newsroom: Newsroom) -> Non
     assert answer.outcome is Outcome.ANSWER
     assert answer.brief is not None
     assert answer.brief.id == "riverton-city-budget-vote"
+
+
+def _index_of(*titles: str) -> SearchIndex:
+    index = SearchIndex()
+    for number, title in enumerate(titles):
+        text = f"---\nid: b{number}\ntitle: {title}\nsummary: S.\nupdated: 2026-11-20T10:00:00+00:00\n---\n"
+        index.put(parse_brief(text, f"b{number}.md").brief)
+    return index
+
+
+def test_two_swapped_letters_are_one_typo() -> None:
+    """ "kremiln" is read as "kremlin" and "teh" as "the", as a reporter's fingers swap letters."""
+    index = _index_of("Kremlin open to talks", "Talks on sanctions")
+    query = index.analyze("teh kremiln talks")
+    assert query.corrections == (("kremiln", "kremlin"),)
+    assert query.terms == (stem("kremlin"), stem("talks"))
+
+
+def test_a_doubled_letter_in_the_wrong_place_is_one_typo() -> None:
+    """ "tarrifs" is read as "tariffs"."""
+    assert _index_of("Trump widens tariffs on chips").analyze("tarrifs on chips").corrections == (
+        ("tarrifs", "tariffs"),
+    )
+
+
+def test_numbers_are_never_corrected() -> None:
+    """A year the briefs do not name stays as typed: 2027 is not a typo for 2026."""
+    query = _index_of("Hurricane season 2026 ends").analyze("hurricane season 2027")
+    assert query.corrections == ()
+    assert "2027" in query.terms
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("eclipes 2027 spain", "total-solar-eclipse-august-2027"),
+        ("tarrifs on chips", "trump-tariffs-semiconductor-imports"),
+    ],
+)
+def test_a_corrected_question_that_finds_its_brief_is_answered(
+    newsroom: Newsroom, question: str, expected: str
+) -> None:
+    """When the corrected words find the brief, the reporter gets it rather than a refusal."""
+    answer = newsroom.ask(question, REPORTER)
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.brief is not None
+    assert answer.brief.id == expected

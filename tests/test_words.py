@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.words import clean_question
+from bot.words import clean_question, words
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,18 @@ def test_a_link_with_no_words_in_its_path_leaves_nothing_behind() -> None:
         clean_question("fed rates https://example.com/news?id=1 https://x.example/ https://t.co/a1B2c3D4e5")
         == "fed rates"
     )
+
+
+def test_a_number_with_a_magnitude_is_read_as_the_number() -> None:
+    """ "194K jobs" and "$850B" are the 194 and 850 a brief spells out as 194,000 and $850 billion."""
+    assert words("US adds 194K jobs; $850B stimulus, 1.9tn plan") == [
+        "us",
+        "adds",
+        "194",
+        "jobs",
+        "850",
+        "stimulus",
+        "1",
+        "9",
+        "plan",
+    ]
