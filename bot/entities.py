@@ -57,6 +57,8 @@ class Entities:
     def __init__(self, groups: Iterable[Sequence[str]] = DEFAULT_ENTITIES) -> None:
         self.groups = tuple(tuple(group) for group in groups)
         self._token: dict[str, str] = {}
+        self.spellings: dict[str, str] = {}
+        """One-word names matched in any case, lower-cased, with their group's token: what typos may be corrected to."""
         exact: list[str] = []
         folded: list[str] = []
         for group in self.groups:
@@ -68,6 +70,8 @@ class Entities:
                 else:
                     self._token[name.casefold()] = token
                     folded.append(name)
+                    if name.isalpha():
+                        self.spellings[name.casefold()] = token
         self._exact = _alternation(exact, flags=0)
         self._folded = _alternation(folded, flags=re.IGNORECASE)
 

@@ -134,7 +134,7 @@ class SearchIndex:
         self._idf = _IdfCache(self._postings, self._title_terms)
         self._title_weights: dict[str, float] = {}
         self._vocabulary: Counter[str] = Counter()
-        self._corrector = Corrector(self._vocabulary)
+        self._corrector = Corrector(self._vocabulary, self.entities.spellings)
 
     def __len__(self) -> int:
         return len(self._title_terms)
@@ -166,7 +166,7 @@ class SearchIndex:
         self._stale = set()
         self._title_terms = state["title_terms"]
         self._vocabulary = Counter(state["vocabulary"])
-        self._corrector = Corrector(self._vocabulary)
+        self._corrector = Corrector(self._vocabulary, self.entities.spellings)
         remember_stems(state["stems"])  # re-indexing briefs changed since needs them
         self._idf = _IdfCache(self._postings, self._title_terms)
         self._title_weights = {}
@@ -256,7 +256,7 @@ class SearchIndex:
                 fixed = self._corrector.correct(word)
                 if fixed is not None:
                     corrections.append((word, fixed))
-                    term = stem(fixed)
+                    term = stem(words(self.entities.fold(fixed))[0])  # an entity's name reads as its token
                     corrected.add(term)
             if term not in query_terms:
                 query_terms.append(term)

@@ -223,3 +223,18 @@ def test_a_corrected_question_that_finds_its_brief_is_answered(
     assert answer.outcome is Outcome.ANSWER
     assert answer.brief is not None
     assert answer.brief.id == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Ukriane grain talks first round", "ukraine-grain-talks-first-round"),
+        ("Russa central bank rate", "russia-central-bank-rate-decision"),
+    ],
+)
+def test_a_misspelt_country_is_corrected_to_its_name(newsroom: Newsroom, question: str, expected: str) -> None:
+    """A country's name typed wrong is read as the country, although briefs hold its name folded into a token."""
+    answer = newsroom.ask(question, REPORTER)
+    assert answer.corrections[:1] in ((("ukriane", "ukraine"),), (("russa", "russia"),))
+    assert answer.brief is not None
+    assert answer.brief.id == expected
