@@ -54,11 +54,11 @@ TITLE_MATCH_WEIGHT = 0.5
 RERANK_DEPTH = 20
 """How many of the best BM25F hits the title match may reorder."""
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 """Bump when what ``put`` stores changes, so snapshots of the old index are rebuilt.
 
 2: postings in descending weight order with their unsorted briefs; no per-brief term and word lists; the
-vocabulary's stems. 3: numbers lose their K, M or B (194K as 194)."""
+vocabulary's stems. 3: numbers lose their K, M or B (194K as 194). 4: tags read short names in any case."""
 
 BM25_K1 = 2.0
 BM25_B = 0.75
@@ -243,7 +243,7 @@ class SearchIndex:
         query_terms: list[str] = []
         corrections: list[tuple[str, str]] = []
         corrected: set[str] = set()
-        for word in words(self.entities.fold(text)):
+        for word in words(self.entities.fold(text, typed=True)):
             if word in RECENCY_WORDS:
                 wants_recent = True
                 continue
@@ -256,7 +256,7 @@ class SearchIndex:
                 fixed = self._corrector.correct(word)
                 if fixed is not None:
                     corrections.append((word, fixed))
-                    term = stem(words(self.entities.fold(fixed))[0])  # an entity's name reads as its token
+                    term = stem(words(self.entities.fold(fixed, typed=True))[0])  # an entity's name reads as its token
                     corrected.add(term)
             if term not in query_terms:
                 query_terms.append(term)
@@ -404,7 +404,8 @@ class SearchIndex:
         for name, text in _fields(brief).items():
             field_words = fields.get((name, text)) if fields is not None else None
             if field_words is None:
-                field_words = [word for word in words(self.entities.fold(text)) if word not in STOPWORDS]
+                folded = self.entities.fold(text, typed=name == "tags")  # tags are typed as names, not prose
+                field_words = [word for word in words(folded) if word not in STOPWORDS]
                 if fields is not None:
                     fields[name, text] = field_words
             if not field_words:
