@@ -38,6 +38,7 @@ from bot.words import (
     clean_question,
     remember_stems,
     stem,
+    without_filler,
     words,
 )
 
@@ -243,7 +244,7 @@ class SearchIndex:
         query_terms: list[str] = []
         corrections: list[tuple[str, str]] = []
         corrected: set[str] = set()
-        for word in words(self.entities.fold(text, typed=True)):
+        for word in words(self.entities.fold(without_filler(text), typed=True)):
             if word in RECENCY_WORDS:
                 wants_recent = True
                 continue

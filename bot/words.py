@@ -21,6 +21,7 @@ __all__ = [
     "clean_question",
     "remember_stems",
     "stem",
+    "without_filler",
     "words",
 ]
 
@@ -46,8 +47,23 @@ RECENCY_WORDS = frozenset(
 )
 """Words that ask for the most recent brief among close matches; not matched against text."""
 
-CHAT_NOISE = frozenset("thx thanks thank ty tia pls plz please hey hi hello yo briefbot bot lol cheers ok okay".split())
-"""Pleasantries that never carry the topic."""
+CHAT_NOISE = frozenset(
+    """thx thanks thank ty tia pls plz please hey hi hello yo briefbot bot lol cheers ok okay
+    asap u ur fyi btw rn tks thnx thanx cc eod lmk""".split()
+)
+"""Pleasantries and chat shorthand that never carry the topic."""
+
+_FILLER = re.compile(
+    r"""\b(?:can|could|would|will)\s+(?:u|you|someone|somebody|anyone)\s+(?:pls\s+|please\s+|plz\s+)?
+          (?:send|share|post|forward|dig\s+up|pull\s+up|find)(?:\s+(?:me|us))?\b
+      | \b(?:someone|somebody|anyone)\s+(?:pls\s+|please\s+|plz\s+)?(?:send|share|post|forward)(?:\s+(?:me|us))?\b
+      | \bsorry\s+to\s+(?:bug|bother|ping|chase)\b
+      | \bquick\s+(?:q|qn|question)\b
+      | ^\s*(?:i\s+|we\s+)?need\b | \bneed\s+(?:it|this|that|one)\b
+      | \b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+"""How reporters wrap a request in chat ("can u send", "sorry to bug", "need it for the 3pm"), never its topic."""
 
 IRREGULAR_FORMS = {
     "met": "meet",
@@ -162,6 +178,11 @@ def clean_question(text: str) -> str:
     text = _LEADING_MENTION.sub(" ", text)
     text = _SHORTCODE.sub(" ", text)
     return " ".join(text.split())
+
+
+def without_filler(question: str) -> str:
+    """A question without the chat phrases around its topic: "can u send the fed brief" asks for "the fed brief"."""
+    return _FILLER.sub(" ", question)
 
 
 def link_words(url: str) -> str:

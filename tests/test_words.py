@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import REPORTER
 
+from bot.newsroom import Newsroom
+from bot.search import SearchIndex
 from bot.words import clean_question, words
 
 
@@ -48,3 +51,26 @@ def test_a_number_with_a_magnitude_is_read_as_the_number() -> None:
         "9",
         "plan",
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "topic"),
+    [
+        ("can u send the brief on the riverton budget vote asap", "riverton budget vote"),
+        ("@here chip tariffs brief?? need it for the 3pm", "chip tariffs"),
+        ("sorry to bug u, quick q: fyi bridge closure brief pls", "bridge closure"),
+        ("need the fed minutes rn", "fed minutes"),
+        ("can someone send me what's our line on the eu sanctions package? thx", "eu sanctions package"),
+    ],
+)
+def test_chat_filler_is_not_part_of_the_question(typed: str, topic: str) -> None:
+    """What reporters wrap a request in ("can u send", "asap", "need it for the 3pm") leaves only its topic."""
+    index = SearchIndex()
+    assert index.analyze(typed).terms == index.analyze(topic).terms
+
+
+def test_filler_does_not_push_a_short_question_under_the_coverage_rule(newsroom: Newsroom) -> None:
+    """ "chip tariffs", wrapped in chat, still gets the chip tariffs brief."""
+    answer = newsroom.ask("@here chip tariffs brief?? need it for the 3pm", REPORTER)
+    assert answer.brief is not None
+    assert answer.brief.id == "trump-tariffs-semiconductor-imports"
