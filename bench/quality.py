@@ -91,6 +91,7 @@ import yaml
 from rapidfuzz import fuzz, process, utils
 
 import bot.answers
+import bot.instalments
 import bot.newsroom
 import bot.search
 import bot.typos
@@ -468,6 +469,7 @@ def tuning_constants() -> dict[str, Any]:
         "bot.search": constants(bot.search),
         "bot.typos": constants(bot.typos),
         "bot.answers": constants(bot.answers),
+        "bot.instalments": constants(bot.instalments),
         "bot.newsroom": constants(bot.newsroom),
     }
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from bot.briefs import Brief
 from bot.entities import Entities
+from bot.instalments import Marker, markers_in
 from bot.typos import Corrector, is_swapped_stopword
 from bot.words import (
     CHAT_NOISE,
@@ -97,6 +98,10 @@ class Query:
     wants_recent: bool
     corrections: tuple[tuple[str, str], ...] = ()
     corrected: frozenset[str] = frozenset()
+    markers: frozenset[Marker] = frozenset()
+    """The months, years, rounds and stages it names, which tell instalments of one story apart."""
+    marker_terms: frozenset[str] = frozenset()
+    """The terms that name those markers."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,8 @@ class Hit:
     score: float
     coverage: float
     confidence: float
+    matched: frozenset[str] = frozenset()
+    """The query's terms the brief holds."""
 
 
 class SearchIndex:
@@ -263,7 +270,17 @@ class SearchIndex:
                 query_terms.append(term)
             if len(query_terms) == MAX_QUERY_TERMS:
                 break
-        return Query(text, tuple(query_terms), wants_recent, tuple(corrections), frozenset(corrected))
+        terms = tuple(query_terms)
+        markers = {term: markers_in((term,)) for term in terms}
+        return Query(
+            text,
+            terms,
+            wants_recent,
+            tuple(corrections),
+            frozenset(corrected),
+            frozenset().union(*markers.values()),
+            frozenset(term for term, found in markers.items() if found),
+        )
 
     def search(self, query: Query, limit: int) -> list[Hit]:
         """The ``limit`` best-scoring briefs for ``query``, best first."""
@@ -288,7 +305,10 @@ class SearchIndex:
             candidates = self._score_all(weighted, finding, known, depth)
         else:
             candidates = self._score_best_first(weighted, finding, known, depth)
-        query_weight = sum(weighted.values())
+        # Months, years, rounds and stages say which instalment, not which story: a brief that does not name them
+        # still covers the question (its update date may name the month).
+        topic = {term: weight for term, weight in weighted.items() if term not in query.marker_terms} or weighted
+        query_weight = sum(topic.values())
         hits = []
         for brief_id, score in candidates:
             matched = [term for term in weighted if brief_id in self._postings.get(term, ())]
@@ -298,8 +318,9 @@ class SearchIndex:
                 Hit(
                     brief_id,
                     score * (1 + TITLE_MATCH_WEIGHT * title_share),
-                    sum(weighted[term] for term in matched) / query_weight,
+                    sum(topic.get(term, 0.0) for term in matched) / query_weight,
                     score / (query_weight * (BM25_K1 + 1)),
+                    frozenset(matched),
                 )
             )
         return heapq.nlargest(limit, hits, key=lambda hit: hit.score)

@@ -58,7 +58,7 @@ _FILLER = re.compile(
           (?:send|share|post|forward|dig\s+up|pull\s+up|find)(?:\s+(?:me|us))?\b
       | \b(?:someone|somebody|anyone)\s+(?:pls\s+|please\s+|plz\s+)?(?:send|share|post|forward)(?:\s+(?:me|us))?\b
       | \bsorry\s+to\s+(?:bug|bother|ping|chase)\b
-      | \bquick\s+(?:q|qn|question)\b
+      | \bquick\s+(?:q|qn|question)\b | \b(?:going\s+to|gonna)\s+be\b
       | ^\s*(?:i\s+|we\s+)?need\b | \bneed\s+(?:it|this|that|one)\b
       | \b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b""",
     re.IGNORECASE | re.VERBOSE,
@@ -139,8 +139,23 @@ IRREGULAR_FORMS = {
     "sent": "send",
     "spent": "spend",
     "lent": "lend",
+    "sep": "september",
+    "sept": "september",
+    "oct": "october",
+    "nov": "november",
+    "dec": "december",
+    "feb": "february",
+    "apr": "april",
+    "jun": "june",
+    "jul": "july",
+    "aug": "august",
+    "1st": "first",
+    "2nd": "second",
+    "3rd": "third",
+    "4th": "fourth",
+    "5th": "fifth",
 }
-"""Irregular word forms a stemmer cannot reach, mapped to their base form."""
+"""Irregular word forms a stemmer cannot reach, and short forms of months and ordinals, mapped to their base form."""
 
 PATH_NOISE = frozenset(
     "news article articles story stories amp index content live video videos www en html htm php aspx post posts "
