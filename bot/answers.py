@@ -14,7 +14,8 @@ from enum import StrEnum
 from typing import Any
 
 from bot.briefs import Brief, Source
-from bot.instalments import agreement, other_year
+from bot.instalments import Marker, agreement, dated, other_year
+from bot.scope import only_in_a_name
 from bot.search import Hit, Query
 from bot.store import Version
 
@@ -120,11 +121,12 @@ class Answer:
 
 def decide(query: Query, ranked: Sequence[tuple[Hit, Version]], now: datetime) -> Answer:
     """Choose the reply from hits the asker may see, best first."""
+    markers = query.markers | dated(query.relative, now)
     elsewhere: set[str] = set()  # other instalments of the story than the one the question names
-    if query.markers and ranked:
-        ranked, elsewhere = _instalments(query, ranked)
+    if markers and ranked:
+        ranked, elsewhere = _instalments(query, markers, ranked)
     choices = tuple(_choice(hit, version) for hit, version in ranked)
-    if not ranked or not _fits(ranked[0][0], query) or _another_year(query, ranked[0][1].brief):
+    if not ranked or not _fits(ranked[0][0], query) or _out_of_scope(query, markers, ranked[0][1].brief):
         return Answer(
             query.text, Outcome.NO_MATCH, now, alternatives=choices[:MAX_ALTERNATIVES], corrections=query.corrections
         )
@@ -205,7 +207,9 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
     }
 
 
-def _instalments(query: Query, ranked: Sequence[tuple[Hit, Version]]) -> tuple[Sequence[tuple[Hit, Version]], set[str]]:
+def _instalments(
+    query: Query, markers: frozenset[Marker], ranked: Sequence[tuple[Hit, Version]]
+) -> tuple[Sequence[tuple[Hit, Version]], set[str]]:
     """The hits with the instalments of the best one's story that best agree with the question's markers first and
     the other instalments after every other hit; and the ids of those other instalments."""
     best, story = ranked[0][0].score, _story_terms(ranked[0][0], query)
@@ -216,9 +220,10 @@ def _instalments(query: Query, ranked: Sequence[tuple[Hit, Version]]) -> tuple[S
     ]
     if len(close) < 2:
         return ranked, set()
-    marks = {i: agreement(query.markers, ranked[i][1].brief) for i in close}
+    agreements = {i: agreement(markers, ranked[i][1].brief) for i in close}
+    marks = {i: mark for i, (mark, _) in agreements.items()}
     top = max(marks.values())
-    if min(marks.values()) >= 0 or all(mark == top for mark in marks.values()):
+    if all(mark == top for mark in marks.values()) or not any(against for _, against in agreements.values()):
         return ranked, set()  # no instalment of the story is shown to be another one
     leaders = [ranked[i] for i in close if marks[i] == top]
     others = [ranked[i] for i in close if marks[i] != top]
@@ -227,9 +232,12 @@ def _instalments(query: Query, ranked: Sequence[tuple[Hit, Version]]) -> tuple[S
     }
 
 
-def _another_year(query: Query, brief: Brief) -> bool:
-    """A reporter's short question names a year the brief does not: it asks for another year's story."""
-    return len(query.terms) <= SHORT_QUESTION_TERMS and other_year(query.markers, brief)
+def _out_of_scope(query: Query, markers: frozenset[Marker], brief: Brief) -> bool:
+    """A reporter's short question names a year the brief does not (another year's story), or is one word the brief
+    only uses inside a longer name ("sea" for the Black Sea)."""
+    if len(query.terms) == 1 and only_in_a_name(query.terms[0], brief):
+        return True
+    return len(query.terms) <= SHORT_QUESTION_TERMS and other_year(markers, brief)
 
 
 def _story_terms(hit: Hit, query: Query) -> frozenset[str]:

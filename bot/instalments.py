@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from bot.briefs import Brief
 from bot.words import stem, words
 
-__all__ = ["Marker", "agreement", "markers_in", "other_year"]
+__all__ = ["Marker", "agreement", "dated", "markers_in", "other_year", "relative_dates"]
 
 _MONTHS = "january february march april may june july august september october november december".split()
 
@@ -61,19 +62,23 @@ def markers_in(terms: Iterable[str]) -> frozenset[Marker]:
     return frozenset(found)
 
 
-def agreement(question: frozenset[Marker], brief: Brief) -> float:
-    """How well a brief's title, aliases and update date agree with the question's markers: above 0 it is the
-    instalment asked for, below 0 another one, 0 when the brief does not say."""
+def agreement(question: frozenset[Marker], brief: Brief) -> tuple[float, bool]:
+    """How well a brief's title, aliases and update date agree with the question's markers (above 0 it is the
+    instalment asked for, below 0 another one, 0 when the brief does not say), and whether it contradicts one
+    kind of them (another month, another round)."""
     own = _brief_markers(brief)
-    total = 0.0
+    total, contradicts = 0.0, False
     for kind in {marker.kind for marker in question}:
         asked = {marker for marker in question if marker.kind == kind}
+        score = 0.0
         same_kind = {marker for marker in own.title if marker.kind == kind}
         if same_kind:
-            total += TITLE_WEIGHT if same_kind & asked else -TITLE_WEIGHT
+            score += TITLE_WEIGHT if same_kind & asked else -TITLE_WEIGHT
         if kind in _DATED:
-            total += UPDATED_WEIGHT if own.updated & asked else -UPDATED_WEIGHT
-    return total
+            score += UPDATED_WEIGHT if own.updated & asked else -UPDATED_WEIGHT
+        total += score
+        contradicts = contradicts or score < 0
+    return total, contradicts
 
 
 def other_year(question: frozenset[Marker], brief: Brief) -> bool:
@@ -84,6 +89,28 @@ def other_year(question: frozenset[Marker], brief: Brief) -> bool:
     own = _brief_markers(brief)
     named = {marker for marker in own.title | own.summary if marker.kind == "year"}
     return bool(named) and not named & asked and not own.updated & asked
+
+
+_RELATIVE = re.compile(r"\b(last|past|this|next|coming)\s+(month|year)(?:['\u2019]?s)?\b", re.IGNORECASE)
+_OFFSETS = {"last": -1, "past": -1, "this": 0, "next": 1, "coming": 1}
+
+
+def relative_dates(question: str) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """The question without "last month", "next year" and the like, and those as (month or year, offset) pairs."""
+    found = tuple((match[2].casefold(), _OFFSETS[match[1].casefold()]) for match in _RELATIVE.finditer(question))
+    return (_RELATIVE.sub(" ", question), found) if found else (question, ())
+
+
+def dated(relative: Iterable[tuple[str, int]], now: datetime) -> frozenset[Marker]:
+    """The months and years that "last month", "next year" ... name, seen from ``now``."""
+    found = set()
+    for unit, offset in relative:
+        if unit == "year":
+            found.add(Marker("year", str(now.year + offset)))
+        else:
+            year, month = divmod(now.year * 12 + now.month - 1 + offset, 12)
+            found |= {Marker("month", _MONTHS[month]), Marker("year", str(year))}
+    return frozenset(found)
 
 
 @dataclass(frozen=True)

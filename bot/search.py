@@ -29,7 +29,7 @@ from typing import Any
 
 from bot.briefs import Brief
 from bot.entities import Entities
-from bot.instalments import Marker, markers_in
+from bot.instalments import Marker, markers_in, relative_dates
 from bot.typos import Corrector, is_swapped_stopword
 from bot.words import (
     CHAT_NOISE,
@@ -102,6 +102,8 @@ class Query:
     """The months, years, rounds and stages it names, which tell instalments of one story apart."""
     marker_terms: frozenset[str] = frozenset()
     """The terms that name those markers."""
+    relative: tuple[tuple[str, int], ...] = ()
+    """The months and years it names relative to the day it is asked ("last month": ("month", -1))."""
 
 
 @dataclass(frozen=True)
@@ -251,7 +253,8 @@ class SearchIndex:
         query_terms: list[str] = []
         corrections: list[tuple[str, str]] = []
         corrected: set[str] = set()
-        for word in words(self.entities.fold(without_filler(text), typed=True)):
+        topic, relative = relative_dates(without_filler(text))
+        for word in words(self.entities.fold(topic, typed=True)):
             if word in RECENCY_WORDS:
                 wants_recent = True
                 continue
@@ -280,6 +283,7 @@ class SearchIndex:
             frozenset(corrected),
             frozenset().union(*markers.values()),
             frozenset(term for term, found in markers.items() if found),
+            relative,
         )
 
     def search(self, query: Query, limit: int) -> list[Hit]:

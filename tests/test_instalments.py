@@ -69,3 +69,18 @@ def test_a_short_question_naming_another_year_is_refused(newsroom: Newsroom) -> 
     answer = newsroom.ask("hurricane season 2027 forecast", REPORTER)
     assert answer.outcome is Outcome.NO_MATCH
     assert answer.alternatives[0].brief_id == "atlantic-hurricane-season-wrap"
+
+
+def test_next_year_is_read_from_the_day_of_the_question(newsroom: Newsroom) -> None:
+    """Asked in November 2026, "next year's hurricane season" is not the 2026 season's brief."""
+    answer = newsroom.ask("hurricane season next year's forecast", REPORTER)
+    assert answer.outcome is Outcome.NO_MATCH
+    assert answer.alternatives[0].brief_id == "atlantic-hurricane-season-wrap"
+
+
+def test_last_month_is_read_from_the_day_of_the_question(newsroom: Newsroom) -> None:
+    """Asked in November 2026, "last month" picks the October instalment."""
+    answer = newsroom.ask("euro area consumer prices last month", REPORTER)
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.brief is not None
+    assert answer.brief.id == "eurozone-inflation-october"

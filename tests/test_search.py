@@ -238,3 +238,31 @@ def test_a_misspelt_country_is_corrected_to_its_name(newsroom: Newsroom, questio
     assert answer.corrections[:1] in ((("ukriane", "ukraine"),), (("russa", "russia"),))
     assert answer.brief is not None
     assert answer.brief.id == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "suggested"),
+    [
+        ("sea", "ukraine-grain-corridor-talks"),
+        ("fleet", "eu-sanctions-new-russia-package"),
+        ("shower", "geminids-meteor-shower-2026"),
+    ],
+)
+def test_one_word_a_brief_only_uses_inside_a_name_is_not_an_answer(
+    newsroom: Newsroom, question: str, suggested: str
+) -> None:
+    """ "sea" is not a question about the Black Sea grain talks: the brief is suggested, not answered."""
+    answer = newsroom.ask(question, REPORTER)
+    assert answer.outcome is Outcome.NO_MATCH
+    assert suggested in {choice.brief_id for choice in answer.alternatives}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("eclipse", "total-solar-eclipse-august-2027"), ("corrosion", "riverton-main-street-bridge-closure")],
+)
+def test_one_word_a_brief_is_about_is_answered(newsroom: Newsroom, question: str, expected: str) -> None:
+    """A word the brief uses on its own, or only once, still answers."""
+    answer = newsroom.ask(question, REPORTER)
+    assert answer.brief is not None
+    assert answer.brief.id == expected
