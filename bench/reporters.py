@@ -80,12 +80,16 @@ class Asked:
 def load_questions(path: Path) -> list[tuple[str, str, str | None]]:
     """(kind, question, expected brief id or None) for every question of the set, in file order."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [
-        (kind, str(text), None if expected == NONE else expected)
+    questions = [
+        (kind, text, None if expected == NONE else expected)
         for kind, by_brief in data.items()
         for expected, texts in by_brief.items()
         for text in texts
     ]
+    for kind, text, expected in questions:
+        if not isinstance(text, str):
+            raise SystemExit(f"{path}: {kind} / {expected}: {text!r} is not one line of text (quote it)")
+    return questions
 
 
 def ask_all(newsroom: Newsroom, questions: Sequence[tuple[str, str, str | None]]) -> list[Asked]:
