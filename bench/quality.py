@@ -29,6 +29,9 @@ Figures, per system:
 - ``acc``: overall accuracy. Answerable: right brief answered, or an ambiguous reply
   offering a right brief among its first 3 choices. Unanswerable: ``no_match`` or
   ``ambiguous``.
+- ``mislead``: share of all questions given a confident wrong answer: outcome ``answer``
+  with a brief that is not expected, or any ``answer`` to an unanswerable question.
+- ``choices``: share of all questions that got ``ambiguous`` (choices instead of an answer).
 - ``p50``/``p99``: latency per question in ms (``time.perf_counter`` around ``ask``, or
   around the baseline's query). A briefbot ``no_match`` also appends the question to the
   store's question log (one fsync), which is part of ``ask``.
@@ -88,8 +91,10 @@ import yaml
 from rapidfuzz import fuzz, process, utils
 
 import bot.answers
+import bot.instalments
 import bot.newsroom
 import bot.search
+import bot.typos
 from bot.answers import Outcome
 from bot.newsroom import Asker, Newsroom
 from bot.store import TinyStore
@@ -374,10 +379,19 @@ def figures(questions: Sequence[Question], results: Sequence[Result], *, reply: 
         "no_match_unanswerable": _share(sum(r.outcome == NO_MATCH for _, r in unanswerable), len(unanswerable)),
         "ambiguous_unanswerable": _share(sum(r.outcome == AMBIGUOUS for _, r in unanswerable), len(unanswerable)),
         "accuracy": _share(sum(is_correct(q, r) for q, r in pairs), len(pairs)),
+        "misleading": _share(sum(r.outcome == ANSWER and r.answered not in q.expected for q, r in pairs), len(pairs)),
+        "choices": _share(sum(r.outcome == AMBIGUOUS for r in results), len(pairs)),
         "latency_p50_ms": _percentile(latencies, 50),
         "latency_p99_ms": _percentile(latencies, 99),
     }
     if reply:
+        out["ambiguous_right_first"] = _share(
+            sum(
+                r.outcome == AMBIGUOUS and r.offered[:1] == r.ranked[:1] and rank == 1
+                for (q, r), rank in zip(answerable, ranks, strict=True)
+            ),
+            len(answerable),
+        )
         out["latency_p50_ms_by_outcome"] = {
             outcome: _percentile([r.latency_ms for r in results if r.outcome == outcome], 50)
             for outcome in (ANSWER, AMBIGUOUS, NO_MATCH)
@@ -400,17 +414,19 @@ def _percentile(values: Sequence[float], pct: int) -> float | None:
 # output
 
 COLUMNS = (
-    ("top1", "top1", "pct"),
     ("answered", "answered", "pct"),
+    ("accuracy", "acc", "pct"),
+    ("misleading", "mislead", "pct"),
+    ("choices", "choices", "pct"),
+    ("false_no_match", "falseNM", "pct"),
+    ("no_match_unanswerable", "NM|unans", "pct"),
+    ("latency_p50_ms", "p50 ms", "ms"),
+    ("latency_p99_ms", "p99 ms", "ms"),
+    ("top1", "top1", "pct"),
     ("top5", "top5", "pct"),
     ("mrr10", "MRR@10", "num"),
     ("reply_hit", "reply@4", "pct"),
-    ("false_no_match", "falseNM", "pct"),
     ("ambiguous_answerable", "ambig", "pct"),
-    ("no_match_unanswerable", "NM|unans", "pct"),
-    ("accuracy", "acc", "pct"),
-    ("latency_p50_ms", "p50 ms", "ms"),
-    ("latency_p99_ms", "p99 ms", "ms"),
 )
 
 
@@ -451,7 +467,9 @@ def tuning_constants() -> dict[str, Any]:
 
     return {
         "bot.search": constants(bot.search),
+        "bot.typos": constants(bot.typos),
         "bot.answers": constants(bot.answers),
+        "bot.instalments": constants(bot.instalments),
         "bot.newsroom": constants(bot.newsroom),
     }
 
@@ -597,6 +615,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             + "): "
             + ", ".join(f"{name} top score < {value:.3g}" for name, value in thresholds.items())
         )
+    print(
+        "briefbot choices where its first choice was the right brief: "
+        f"{_cell(rows['briefbot']['ambiguous_right_first'], 'pct')} of answerable questions"
+    )
     by_outcome = rows["briefbot"]["latency_p50_ms_by_outcome"]
     print(
         "briefbot ask p50 by outcome (ms): "

@@ -14,6 +14,8 @@ from enum import StrEnum
 from typing import Any
 
 from bot.briefs import Brief, Source
+from bot.instalments import Marker, agreement, dated, other_year
+from bot.scope import only_in_a_name
 from bot.search import Hit, Query
 from bot.store import Version
 
@@ -37,6 +39,10 @@ AMBIGUITY_RATIO = 0.9
 
 RECENCY_WINDOW = 0.75
 """When a question asks for the latest, briefs scoring this share of the best compete on recency."""
+
+INSTALMENT_WINDOW = 0.75
+"""When a question names a month, year, round or stage, briefs scoring this share of the best are the instalments
+its markers choose between."""
 
 ALTERNATIVE_RATIO = 0.4
 """Runners-up scoring below this share of the answer's score are not worth showing."""
@@ -115,17 +121,29 @@ class Answer:
 
 def decide(query: Query, ranked: Sequence[tuple[Hit, Version]], now: datetime) -> Answer:
     """Choose the reply from hits the asker may see, best first."""
+    markers = query.markers | dated(query.relative, now)
+    elsewhere: set[str] = set()  # other instalments of the story than the one the question names
+    if markers and ranked:
+        ranked, elsewhere = _instalments(query, markers, ranked)
     choices = tuple(_choice(hit, version) for hit, version in ranked)
-    if not ranked or not _fits(ranked[0][0], query):
+    if not ranked or not _fits(ranked[0][0], query) or _out_of_scope(query, markers, ranked[0][1].brief):
         return Answer(
             query.text, Outcome.NO_MATCH, now, alternatives=choices[:MAX_ALTERNATIVES], corrections=query.corrections
         )
     best_score = ranked[0][0].score
     pick = 0
     if query.wants_recent:
-        close = [i for i, (hit, _) in enumerate(ranked) if hit.score >= best_score * RECENCY_WINDOW]
+        close = [
+            i
+            for i, (hit, _) in enumerate(ranked)
+            if hit.score >= best_score * RECENCY_WINDOW and hit.brief_id not in elsewhere
+        ]
         pick = max(close, key=lambda i: ranked[i][1].brief.updated)
-    elif len(ranked) > 1 and ranked[1][0].score >= best_score * AMBIGUITY_RATIO:
+    elif (
+        len(ranked) > 1
+        and ranked[1][0].brief_id not in elsewhere
+        and ranked[1][0].score >= best_score * AMBIGUITY_RATIO
+    ):
         return Answer(
             query.text,
             Outcome.AMBIGUOUS,
@@ -187,6 +205,45 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         "alternatives": [{"id": c.brief_id, "title": c.title, "score": round(c.score, 4)} for c in answer.alternatives],
         "corrections": [{"from": wrong, "to": right} for wrong, right in answer.corrections],
     }
+
+
+def _instalments(
+    query: Query, markers: frozenset[Marker], ranked: Sequence[tuple[Hit, Version]]
+) -> tuple[Sequence[tuple[Hit, Version]], set[str]]:
+    """The hits with the instalments of the best one's story that best agree with the question's markers first and
+    the other instalments after every other hit; and the ids of those other instalments."""
+    best, story = ranked[0][0].score, _story_terms(ranked[0][0], query)
+    close = [
+        i
+        for i, (hit, _) in enumerate(ranked)
+        if hit.score >= best * INSTALMENT_WINDOW and _story_terms(hit, query) == story
+    ]
+    if len(close) < 2:
+        return ranked, set()
+    agreements = {i: agreement(markers, ranked[i][1].brief) for i in close}
+    marks = {i: mark for i, (mark, _) in agreements.items()}
+    top = max(marks.values())
+    if all(mark == top for mark in marks.values()) or not any(against for _, against in agreements.values()):
+        return ranked, set()  # no instalment of the story is shown to be another one
+    leaders = [ranked[i] for i in close if marks[i] == top]
+    others = [ranked[i] for i in close if marks[i] != top]
+    return [*leaders, *(hit for i, hit in enumerate(ranked) if i not in marks), *others], {
+        h.brief_id for h, _ in others
+    }
+
+
+def _out_of_scope(query: Query, markers: frozenset[Marker], brief: Brief) -> bool:
+    """A reporter's short question names a year the brief does not (another year's story), or is one word the brief
+    only uses inside a longer name ("sea" for the Black Sea)."""
+    if len(query.terms) == 1 and only_in_a_name(query.terms[0], brief):
+        return True
+    return len(query.terms) <= SHORT_QUESTION_TERMS and other_year(markers, brief)
+
+
+def _story_terms(hit: Hit, query: Query) -> frozenset[str]:
+    """The question's terms a brief holds, other than its markers: briefs holding the same ones tell the same story
+    as far as the question goes, and differ only by instalment."""
+    return hit.matched - query.marker_terms
 
 
 def _fits(hit: Hit, query: Query) -> bool:

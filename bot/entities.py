@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import BriefError
+from bot.words import STOPWORDS
 
 __all__ = ["DEFAULT_ENTITIES", "Entities", "load_entities"]
 
@@ -48,7 +49,11 @@ DEFAULT_ENTITIES: tuple[tuple[str, ...], ...] = (
 
 
 EXACT_CASE_LENGTH = 3
-"""Names this short (Fed, UN) only match as written: "fed up" is not the Federal Reserve."""
+"""Names this short (Fed, UN) only match as written in a brief's text: "fed up" is not the Federal Reserve."""
+
+COMMON_WORDS = frozenset(STOPWORDS | {"un"})
+"""Names that, typed in any case, are also everyday words (us, who, the French and Spanish "un"): these only
+match as written, in questions too."""
 
 
 class Entities:
@@ -57,26 +62,43 @@ class Entities:
     def __init__(self, groups: Iterable[Sequence[str]] = DEFAULT_ENTITIES) -> None:
         self.groups = tuple(tuple(group) for group in groups)
         self._token: dict[str, str] = {}
+        self.spellings: dict[str, str] = {}
+        """One-word names matched in any case, lower-cased, with their group's token: what typos may be corrected to."""
         exact: list[str] = []
         folded: list[str] = []
+        typed: list[str] = []
         for group in self.groups:
             token = "entity" + re.sub(r"[^a-z0-9]", "", group[0].casefold())
             for name in group:
                 if name.isupper() or "." in name or len(name) <= EXACT_CASE_LENGTH:
                     self._token[name] = token
                     exact.append(name)
+                    if name.casefold() not in COMMON_WORDS:
+                        self._token.setdefault(name.casefold(), token)
+                        typed.append(name)
+                        if name.isalpha():
+                            self.spellings[name.casefold()] = token
                 else:
                     self._token[name.casefold()] = token
                     folded.append(name)
+                    if name.isalpha():
+                        self.spellings[name.casefold()] = token
         self._exact = _alternation(exact, flags=0)
         self._folded = _alternation(folded, flags=re.IGNORECASE)
+        self._typed = _alternation(typed, flags=re.IGNORECASE, not_before=r"(?!\s+up\b)")
 
-    def fold(self, text: str) -> str:
-        """``text`` with every entity name replaced by its group's token."""
+    def fold(self, text: str, *, typed: bool = False) -> str:
+        """``text`` with every entity name replaced by its group's token.
+
+        ``typed`` text (a question, a brief's tags) is not prose: there short names count in any case as well,
+        "fed" and "gop" as the Fed and the GOP, unless they are everyday words ("us", "who") or "fed up".
+        """
         if self._exact is not None:
             text = self._exact.sub(lambda match: self._token[match.group()], text)
         if self._folded is not None:
             text = self._folded.sub(lambda match: self._token[match.group().casefold()], text)
+        if typed and self._typed is not None:
+            text = self._typed.sub(lambda match: self._token[match.group().casefold()], text)
         return text
 
 
@@ -98,8 +120,9 @@ def load_entities(path: Path) -> Entities:
     return Entities(DEFAULT_ENTITIES + tuple(tuple(name.strip() for name in group) for group in data))
 
 
-def _alternation(names: list[str], *, flags: int) -> re.Pattern[str] | None:
+def _alternation(names: list[str], *, flags: int, not_before: str = "") -> re.Pattern[str] | None:
     if not names:
         return None
     longest_first = sorted(set(names), key=len, reverse=True)
-    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(name) for name in longest_first) + r")(?![\w])", flags)
+    alternatives = "|".join(re.escape(name) for name in longest_first)
+    return re.compile(r"(?<![\w.])(?:" + alternatives + r")(?![\w])" + not_before, flags)

@@ -27,11 +27,10 @@ from itertools import islice, repeat
 from operator import add, itemgetter, mul
 from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from bot.briefs import Brief
 from bot.entities import Entities
+from bot.instalments import Marker, markers_in, relative_dates
+from bot.typos import Corrector, is_swapped_stopword
 from bot.words import (
     CHAT_NOISE,
     IRREGULAR_FORMS,
@@ -40,6 +39,7 @@ from bot.words import (
     clean_question,
     remember_stems,
     stem,
+    without_filler,
     words,
 )
 
@@ -56,11 +56,11 @@ TITLE_MATCH_WEIGHT = 0.5
 RERANK_DEPTH = 20
 """How many of the best BM25F hits the title match may reorder."""
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 4
 """Bump when what ``put`` stores changes, so snapshots of the old index are rebuilt.
 
 2: postings in descending weight order with their unsorted briefs; no per-brief term and word lists; the
-vocabulary's stems."""
+vocabulary's stems. 3: numbers lose their K, M or B (194K as 194). 4: tags read short names in any case."""
 
 BM25_K1 = 2.0
 BM25_B = 0.75
@@ -85,10 +85,6 @@ UNSORTED_SHARE = 32
 """A term's postings are sorted again once more than this many briefs (or this share of them, whichever is
 more) were added out of order: until then a question scores those briefs first, one by one."""
 
-TYPO_MIN_LENGTH = 4
-TYPO_LONG_WORD = 8
-"""Words this long may be two edits off a known word; shorter ones only one."""
-TYPO_CANDIDATES = 5
 TYPO_PENALTY = 0.7
 """A corrected word is a guess: it counts this much of a word the reporter typed right."""
 
@@ -102,6 +98,12 @@ class Query:
     wants_recent: bool
     corrections: tuple[tuple[str, str], ...] = ()
     corrected: frozenset[str] = frozenset()
+    markers: frozenset[Marker] = frozenset()
+    """The months, years, rounds and stages it names, which tell instalments of one story apart."""
+    marker_terms: frozenset[str] = frozenset()
+    """The terms that name those markers."""
+    relative: tuple[tuple[str, int], ...] = ()
+    """The months and years it names relative to the day it is asked ("last month": ("month", -1))."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ class Hit:
     score: float
     coverage: float
     confidence: float
+    matched: frozenset[str] = frozenset()
+    """The query's terms the brief holds."""
 
 
 class SearchIndex:
@@ -140,7 +144,7 @@ class SearchIndex:
         self._idf = _IdfCache(self._postings, self._title_terms)
         self._title_weights: dict[str, float] = {}
         self._vocabulary: Counter[str] = Counter()
-        self._by_length: dict[int, list[str]] | None = None
+        self._corrector = Corrector(self._vocabulary, self.entities.spellings)
 
     def __len__(self) -> int:
         return len(self._title_terms)
@@ -172,10 +176,10 @@ class SearchIndex:
         self._stale = set()
         self._title_terms = state["title_terms"]
         self._vocabulary = Counter(state["vocabulary"])
+        self._corrector = Corrector(self._vocabulary, self.entities.spellings)
         remember_stems(state["stems"])  # re-indexing briefs changed since needs them
         self._idf = _IdfCache(self._postings, self._title_terms)
         self._title_weights = {}
-        self._by_length = None
         return True
 
     def put(self, brief: Brief, replaces: Brief | None = None) -> None:
@@ -235,7 +239,7 @@ class SearchIndex:
         for word in removed:
             if self._vocabulary[word] <= 0:
                 del self._vocabulary[word]
-        self._by_length = None
+        self._corrector.changed()
 
     def tidy(self) -> None:
         """Sort again the postings that too many briefs joined out of order (after a batch of puts)."""
@@ -249,24 +253,38 @@ class SearchIndex:
         query_terms: list[str] = []
         corrections: list[tuple[str, str]] = []
         corrected: set[str] = set()
-        for word in words(self.entities.fold(text)):
+        topic, relative = relative_dates(without_filler(text))
+        for word in words(self.entities.fold(topic, typed=True)):
             if word in RECENCY_WORDS:
                 wants_recent = True
                 continue
             if word in STOPWORDS or word in CHAT_NOISE:
                 continue
             term = stem(word)
-            if term not in self._postings and len(word) >= TYPO_MIN_LENGTH:
-                fixed = self._correct(word)
+            if term not in self._postings:
+                if is_swapped_stopword(word):
+                    continue
+                fixed = self._corrector.correct(word)
                 if fixed is not None:
                     corrections.append((word, fixed))
-                    term = stem(fixed)
+                    term = stem(words(self.entities.fold(fixed, typed=True))[0])  # an entity's name reads as its token
                     corrected.add(term)
             if term not in query_terms:
                 query_terms.append(term)
             if len(query_terms) == MAX_QUERY_TERMS:
                 break
-        return Query(text, tuple(query_terms), wants_recent, tuple(corrections), frozenset(corrected))
+        terms = tuple(query_terms)
+        markers = {term: markers_in((term,)) for term in terms}
+        return Query(
+            text,
+            terms,
+            wants_recent,
+            tuple(corrections),
+            frozenset(corrected),
+            frozenset().union(*markers.values()),
+            frozenset(term for term, found in markers.items() if found),
+            relative,
+        )
 
     def search(self, query: Query, limit: int) -> list[Hit]:
         """The ``limit`` best-scoring briefs for ``query``, best first."""
@@ -291,7 +309,10 @@ class SearchIndex:
             candidates = self._score_all(weighted, finding, known, depth)
         else:
             candidates = self._score_best_first(weighted, finding, known, depth)
-        query_weight = sum(weighted.values())
+        # Months, years, rounds and stages say which instalment, not which story: a brief that does not name them
+        # still covers the question (its update date may name the month).
+        topic = {term: weight for term, weight in weighted.items() if term not in query.marker_terms} or weighted
+        query_weight = sum(topic.values())
         hits = []
         for brief_id, score in candidates:
             matched = [term for term in weighted if brief_id in self._postings.get(term, ())]
@@ -301,8 +322,9 @@ class SearchIndex:
                 Hit(
                     brief_id,
                     score * (1 + TITLE_MATCH_WEIGHT * title_share),
-                    sum(weighted[term] for term in matched) / query_weight,
+                    sum(topic.get(term, 0.0) for term in matched) / query_weight,
                     score / (query_weight * (BM25_K1 + 1)),
+                    frozenset(matched),
                 )
             )
         return heapq.nlargest(limit, hits, key=lambda hit: hit.score)
@@ -408,7 +430,8 @@ class SearchIndex:
         for name, text in _fields(brief).items():
             field_words = fields.get((name, text)) if fields is not None else None
             if field_words is None:
-                field_words = [word for word in words(self.entities.fold(text)) if word not in STOPWORDS]
+                folded = self.entities.fold(text, typed=name == "tags")  # tags are typed as names, not prose
+                field_words = [word for word in words(folded) if word not in STOPWORDS]
                 if fields is not None:
                     fields[name, text] = field_words
             if not field_words:
@@ -473,25 +496,6 @@ class SearchIndex:
         # Every weight below depends on how many briefs hold each term, which a push changes.
         self._idf.clear()
         self._title_weights.clear()
-
-    def _correct(self, word: str) -> str | None:
-        if self._by_length is None:
-            self._by_length = defaultdict(list)
-            for known in self._vocabulary:
-                self._by_length[len(known)].append(known)
-        max_edits = 2 if len(word) >= TYPO_LONG_WORD else 1
-        candidates = [
-            known
-            for length in range(len(word) - max_edits, len(word) + max_edits + 1)
-            for known in self._by_length.get(length, ())
-        ]
-        found = process.extract(
-            word, candidates, scorer=Levenshtein.distance, score_cutoff=max_edits, limit=TYPO_CANDIDATES
-        )
-        if not found:
-            return None
-        # Fewest edits first; among equally close words, the one more briefs use.
-        return min(found, key=lambda match: (match[1], -self._vocabulary[match[0]]))[0]
 
 
 class _IdfCache(dict[str, float]):

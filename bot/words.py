@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from urllib.parse import unquote, urlsplit
 
 import snowballstemmer
 
@@ -20,6 +21,7 @@ __all__ = [
     "clean_question",
     "remember_stems",
     "stem",
+    "without_filler",
     "words",
 ]
 
@@ -45,8 +47,23 @@ RECENCY_WORDS = frozenset(
 )
 """Words that ask for the most recent brief among close matches; not matched against text."""
 
-CHAT_NOISE = frozenset("thx thanks thank ty tia pls plz please hey hi hello yo briefbot bot lol cheers ok okay".split())
-"""Pleasantries that never carry the topic."""
+CHAT_NOISE = frozenset(
+    """thx thanks thank ty tia pls plz please hey hi hello yo briefbot bot lol cheers ok okay
+    asap u ur fyi btw rn tks thnx thanx cc eod lmk""".split()
+)
+"""Pleasantries and chat shorthand that never carry the topic."""
+
+_FILLER = re.compile(
+    r"""\b(?:can|could|would|will)\s+(?:u|you|someone|somebody|anyone)\s+(?:pls\s+|please\s+|plz\s+)?
+          (?:send|share|post|forward|dig\s+up|pull\s+up|find)(?:\s+(?:me|us))?\b
+      | \b(?:someone|somebody|anyone)\s+(?:pls\s+|please\s+|plz\s+)?(?:send|share|post|forward)(?:\s+(?:me|us))?\b
+      | \bsorry\s+to\s+(?:bug|bother|ping|chase)\b
+      | \bquick\s+(?:q|qn|question)\b | \b(?:going\s+to|gonna)\s+be\b
+      | ^\s*(?:i\s+|we\s+)?need\b | \bneed\s+(?:it|this|that|one)\b
+      | \b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+"""How reporters wrap a request in chat ("can u send", "sorry to bug", "need it for the 3pm"), never its topic."""
 
 IRREGULAR_FORMS = {
     "met": "meet",
@@ -122,40 +139,100 @@ IRREGULAR_FORMS = {
     "sent": "send",
     "spent": "spend",
     "lent": "lend",
+    "sep": "september",
+    "sept": "september",
+    "oct": "october",
+    "nov": "november",
+    "dec": "december",
+    "feb": "february",
+    "apr": "april",
+    "jun": "june",
+    "jul": "july",
+    "aug": "august",
+    "1st": "first",
+    "2nd": "second",
+    "3rd": "third",
+    "4th": "fourth",
+    "5th": "fifth",
 }
-"""Irregular word forms a stemmer cannot reach, mapped to their base form."""
+"""Irregular word forms a stemmer cannot reach, and short forms of months and ordinals, mapped to their base form."""
 
-_ANGLE_MARKUP = re.compile(r"<[@#!][^<>\s]{0,100}>|<https?://[^<>\s]{0,2000}>")
-_URL = re.compile(r"\b(?:https?://|www\.)\S{0,2000}")
+PATH_NOISE = frozenset(
+    "news article articles story stories amp index content live video videos www en html htm php aspx post posts "
+    "p id item items page pages default home section".split()
+)
+"""Words of a link's path that name the site's layout, not the story."""
+
+LINK_ID_LENGTH = 6
+"""A token of a link's path that mixes letters and digits is an id when longer than this (cop31 and h3n2 are not)."""
+
+_ANGLE_MENTION = re.compile(r"<[@#!][^<>\s]{0,100}>")
+_LINK = re.compile(r"<(https?://[^<>\s|]{1,2000})(?:\|([^<>]{0,200}))?>|\b(?:https?://|www\.)\S{1,2000}")
+_EXTENSION = re.compile(r"\.[a-z0-9]{1,5}$", re.IGNORECASE)
+_PATH_TOKEN = re.compile(r"[^\W_]+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _LEADING_MENTION = re.compile(r"^\s*@\S{1,80}")
 _SHORTCODE = re.compile(r":[a-z0-9_+-]{1,40}:")
 _APOSTROPHE_S = re.compile(r"['\u2019\u2018`](?:s|ll|re|ve|d|m)\b")
 _NOT = re.compile(r"n['\u2019\u2018`]t\b")
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")
 _APOSTROPHE = re.compile(r"['\u2019\u2018`]")
+_MAGNITUDE = re.compile(r"\b(\d+)(?:k|m|b|bn|mn|tn|mln|bln)\b")
 _WORD = re.compile(r"[^\W_]+")
 
 _stemmer = snowballstemmer.stemmer("english")
 
 
 def clean_question(text: str) -> str:
-    """Strip what chat adds around a question: mentions, pasted links, emoji shortcodes, control characters."""
+    """Strip what chat adds around a question (mentions, emoji shortcodes, control characters); links count by the
+    words of their path."""
     text = text[:MAX_QUESTION_CHARS]
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = _ANGLE_MARKUP.sub(" ", text)
-    text = _URL.sub(" ", text)
+    text = _ANGLE_MENTION.sub(" ", text)
+    text = _LINK.sub(_read_link, text)
     text = _LEADING_MENTION.sub(" ", text)
     text = _SHORTCODE.sub(" ", text)
     return " ".join(text.split())
 
 
+def without_filler(question: str) -> str:
+    """A question without the chat phrases around its topic: "can u send the fed brief" asks for "the fed brief"."""
+    return _FILLER.sub(" ", question)
+
+
+def link_words(url: str) -> str:
+    """The words of a link's path, the story's slug: not its host, query string, file extension, dates or ids."""
+    path = urlsplit(url if "://" in url else "//" + url).path
+    found: list[str] = []
+    for segment in unquote(path).split("/"):
+        tokens = _PATH_TOKEN.findall(_EXTENSION.sub("", segment))
+        if all(token.isdigit() for token in tokens):
+            continue  # a date folder (2026/11) or a numeric id
+        found.extend(token for token in tokens if _story_token(token))
+    return " ".join(found)
+
+
+def _story_token(token: str) -> bool:
+    if token.isdigit():
+        return _YEAR.fullmatch(token) is not None
+    if any(ch.isdigit() for ch in token):
+        return len(token) <= LINK_ID_LENGTH
+    return token.casefold() not in PATH_NOISE
+
+
+def _read_link(match: re.Match[str]) -> str:
+    url = match.group(1) or match.group()
+    return f" {link_words(url)} {match.group(2) or ''} "
+
+
 def words(text: str) -> list[str]:
-    """Lower-case words of ``text``, with possessives and apostrophes folded away."""
+    """Lower-case words of ``text``, with possessives and apostrophes folded away and numbers' K, M or B dropped."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _DOTTED.sub(lambda match: match.group().replace(".", ""), text)
     text = _NOT.sub(" not", text)
     text = _APOSTROPHE_S.sub("", text)
     text = _APOSTROPHE.sub("", text)
+    text = _MAGNITUDE.sub(r"\1", text)  # 194K jobs, as 194,000 jobs
     return _WORD.findall(text)
 
 

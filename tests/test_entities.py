@@ -88,3 +88,24 @@ def test_a_bad_entity_file_is_refused_naming_the_file_and_group(tmp_path: Path, 
         load_entities(path)
     assert refused.value.origin == str(path)
     assert refused.value.field == field
+
+
+def test_short_names_typed_in_lower_case_are_names_in_a_question() -> None:
+    """In a question "fed", "eu" and "gop" are the Fed, the EU and the GOP; "us", "un" and "fed up" stay words."""
+    entities = Entities()
+    assert entities.fold("fed minutes, eu and gop, FED", typed=True) == (
+        "entityfederalreserve minutes, entityeuropeanunion and entityrepublicans, entityfederalreserve"
+    )
+    assert entities.fold("fed up with us, un sommet", typed=True) == "fed up with us, un sommet"
+    assert entities.fold("the dog was fed", typed=False) == "the dog was fed"
+
+
+def test_a_question_in_lower_case_finds_the_brief_that_names_it(tmp_path: Path, clock: Clock) -> None:
+    """ "fed rates" and "eu sanctions", typed in lower case, find the Federal Reserve and European Union briefs."""
+    write_brief(tmp_path, "b1", title="European Union adopts new sanctions on Moscow", summary="EU sanctions.")
+    write_brief(tmp_path, "b2", title="Federal Reserve holds interest rates", summary="The Fed waits.")
+    write_brief(tmp_path, "b3", title="Kremlin spokesman signals openness to talks", summary="Talks.")
+    room = Newsroom(TinyStore(None), clock=clock)
+    room.import_paths([tmp_path], editor="ed")
+    assert _answer_id(room, "fed rates") == "b2"
+    assert _answer_id(room, "eu sanctions") == "b1"

@@ -14,6 +14,7 @@ from bot.briefs import parse_brief
 from bot.newsroom import Asker, Newsroom
 from bot.search import SearchIndex
 from bot.store import TinyStore
+from bot.words import stem
 
 KREMLIN = "kremlin-open-to-putin-trump-meeting"
 
@@ -167,3 +168,101 @@ def test_a_question_only_scores_briefs_sharing_its_terms(newsroom: Newsroom) -> 
     assert "riverton-main-street-bridge-closure" in hit_ids
     assert "geminids-meteor-shower-2026" not in hit_ids
     assert len(hit_ids) < len(newsroom._index)
+
+
+def test_a_pasted_link_finds_the_brief_its_path_names(newsroom: Newsroom) -> None:
+    """A question that is only a link to the story and "thx" finds the brief on it."""
+    answer = newsroom.ask("https://news.example/politics/2026/11/council-budget-vote-delayed thx", REPORTER)
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.brief is not None
+    assert answer.brief.id == "riverton-city-budget-vote"
+
+
+def _index_of(*titles: str) -> SearchIndex:
+    index = SearchIndex()
+    for number, title in enumerate(titles):
+        text = f"---\nid: b{number}\ntitle: {title}\nsummary: S.\nupdated: 2026-11-20T10:00:00+00:00\n---\n"
+        index.put(parse_brief(text, f"b{number}.md").brief)
+    return index
+
+
+def test_two_swapped_letters_are_one_typo() -> None:
+    """ "kremiln" is read as "kremlin" and "teh" as "the", as a reporter's fingers swap letters."""
+    index = _index_of("Kremlin open to talks", "Talks on sanctions")
+    query = index.analyze("teh kremiln talks")
+    assert query.corrections == (("kremiln", "kremlin"),)
+    assert query.terms == (stem("kremlin"), stem("talks"))
+
+
+def test_a_doubled_letter_in_the_wrong_place_is_one_typo() -> None:
+    """ "tarrifs" is read as "tariffs"."""
+    assert _index_of("Trump widens tariffs on chips").analyze("tarrifs on chips").corrections == (
+        ("tarrifs", "tariffs"),
+    )
+
+
+def test_numbers_are_never_corrected() -> None:
+    """A year the briefs do not name stays as typed: 2027 is not a typo for 2026."""
+    query = _index_of("Hurricane season 2026 ends").analyze("hurricane season 2027")
+    assert query.corrections == ()
+    assert "2027" in query.terms
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("eclipes 2027 spain", "total-solar-eclipse-august-2027"),
+        ("tarrifs on chips", "trump-tariffs-semiconductor-imports"),
+    ],
+)
+def test_a_corrected_question_that_finds_its_brief_is_answered(
+    newsroom: Newsroom, question: str, expected: str
+) -> None:
+    """When the corrected words find the brief, the reporter gets it rather than a refusal."""
+    answer = newsroom.ask(question, REPORTER)
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.brief is not None
+    assert answer.brief.id == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Ukriane grain talks first round", "ukraine-grain-talks-first-round"),
+        ("Russa central bank rate", "russia-central-bank-rate-decision"),
+    ],
+)
+def test_a_misspelt_country_is_corrected_to_its_name(newsroom: Newsroom, question: str, expected: str) -> None:
+    """A country's name typed wrong is read as the country, although briefs hold its name folded into a token."""
+    answer = newsroom.ask(question, REPORTER)
+    assert answer.corrections[:1] in ((("ukriane", "ukraine"),), (("russa", "russia"),))
+    assert answer.brief is not None
+    assert answer.brief.id == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "suggested"),
+    [
+        ("sea", "ukraine-grain-corridor-talks"),
+        ("fleet", "eu-sanctions-new-russia-package"),
+        ("shower", "geminids-meteor-shower-2026"),
+    ],
+)
+def test_one_word_a_brief_only_uses_inside_a_name_is_not_an_answer(
+    newsroom: Newsroom, question: str, suggested: str
+) -> None:
+    """ "sea" is not a question about the Black Sea grain talks: the brief is suggested, not answered."""
+    answer = newsroom.ask(question, REPORTER)
+    assert answer.outcome is Outcome.NO_MATCH
+    assert suggested in {choice.brief_id for choice in answer.alternatives}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("eclipse", "total-solar-eclipse-august-2027"), ("corrosion", "riverton-main-street-bridge-closure")],
+)
+def test_one_word_a_brief_is_about_is_answered(newsroom: Newsroom, question: str, expected: str) -> None:
+    """A word the brief uses on its own, or only once, still answers."""
+    answer = newsroom.ask(question, REPORTER)
+    assert answer.brief is not None
+    assert answer.brief.id == expected
