@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.answers import Answer, Outcome, answer_with, decide
+from bot.brief_store import BriefStore
 from bot.briefs import Brief, check_updated, load_brief_files
 from bot.changes import VersionChange, with_changes
 from bot.entities import Entities, load_entities
@@ -80,7 +81,7 @@ class Newsroom:
 
     def __init__(
         self,
-        store: TinyStore,
+        store: BriefStore,
         *,
         clock: Clock = utc_now,
         samples: Path | None = None,
