@@ -29,6 +29,7 @@ from adapters.slack.settings import DEFAULT_API_URL, SlackSettings
 from bot.errors import SettingsError
 from bot.limits import DEFAULT_QUESTIONS_PER_MINUTE as PER_MINUTE
 from bot.outcomes import DEFAULT_RETENTION_DAYS as RETENTION
+from bot.postgres import is_database_url
 from bot.settings import Settings
 
 __all__ = ["VARIABLES", "Config", "Variable", "load_config", "read_environ"]
@@ -116,6 +117,13 @@ def _url(name: str, text: str) -> str:
     return url.rstrip("/") + "/"  # the Web API client joins method names onto it
 
 
+def _database(name: str, text: str) -> str | None:
+    if text and not is_database_url(text):
+        # The value is not shown: a mistyped URL still holds the password.
+        raise SettingsError(f"{name}: expected a PostgreSQL URL, postgresql://user:password@host:5432/database")
+    return text or None
+
+
 def _names(name: str, text: str) -> frozenset[str]:
     return frozenset(filter(None, (part.strip() for part in text.split(","))))
 
@@ -166,6 +174,8 @@ def _networks(name: str, text: str) -> tuple[Network, ...]:
 # fmt: off
 STORE = Variable("BRIEFBOT_STORE", "core", "`$XDG_DATA_HOME/briefbot`, else `~/.local/share/briefbot`", _path,
     "the store folder (`--store` wins)")
+DATABASE_URL = Variable("BRIEFBOT_DATABASE_URL", "core", "none", _database,
+    "keep the store in PostgreSQL (`postgresql://user:password@host/db`) instead of the store folder")
 SEED_SAMPLES = Variable("BRIEFBOT_SEED_SAMPLES", "core", "`1`", _flag(True),
     "import `briefs/` into an empty store on the first `ask`, `list` or `chat` (never on `import`, `push` or `serve`)")
 EDITOR = Variable("BRIEFBOT_EDITOR", "core", "your login name", _text,
@@ -206,7 +216,7 @@ TRUSTED_PROXIES = Variable("BRIEFBOT_TRUSTED_PROXIES", "api", "none", _networks,
     "your reverse proxies' addresses or networks, comma-separated: only their `X-Forwarded-For` is believed")
 
 VARIABLES: tuple[Variable[Any], ...] = (
-    STORE, SEED_SAMPLES, EDITOR, ENTITIES, RATE_LIMIT, OUTCOME_DAYS, PUSH_TOKEN,
+    STORE, DATABASE_URL, SEED_SAMPLES, EDITOR, ENTITIES, RATE_LIMIT, OUTCOME_DAYS, PUSH_TOKEN,
     SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, SLACK_EDITORS, SLACK_EDITOR_GROUP,
     DISCORD_TOKEN, DISCORD_GUILD_ID, DISCORD_EDITOR_ROLE,
     API_TOKENS, API_READS, DESK_HOURS, TRUSTED_PROXIES,
@@ -294,6 +304,7 @@ def load_config(environ: Mapping[str, str], *, store: Path | None = None) -> Con
 def _core(environ: Mapping[str, str], store: Path | None) -> Settings:
     return Settings(
         store=store or STORE.read(environ) or _default_store(environ),
+        database_url=DATABASE_URL.read(environ),
         seed_samples=SEED_SAMPLES.read(environ),
         editor=EDITOR.read(environ),
         entities=ENTITIES.read(environ),

@@ -1,6 +1,7 @@
 """briefbot's platform-neutral core: briefs, the versioned store, search and answers."""
 
 from bot.answers import Answer, Choice, Freshness, Outcome, answer_to_json
+from bot.brief_store import BriefStore
 from bot.briefs import Brief, Source, Status, brief_from_mapping, brief_to_markdown, load_brief_files, parse_brief
 from bot.errors import (
     BriefbotError,
@@ -20,6 +21,7 @@ __all__ = [
     "Asker",
     "Brief",
     "BriefError",
+    "BriefStore",
     "BriefbotError",
     "Choice",
     "Freshness",

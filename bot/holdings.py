@@ -16,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.brief_store import BriefStore
 from bot.changes import Changes, compare
 from bot.entities import Entities
 from bot.errors import BriefUnavailable, StoreUnwritable, UnknownBrief
 from bot.search import SearchIndex
-from bot.store import SHARD_DIR, LatestVersions, TinyStore, Version
+from bot.store import SHARD_DIR, LatestVersions, Version
 
 __all__ = ["SNAPSHOT_REFRESH", "SNAPSHOT_USEFUL", "Holdings", "Listener", "Update"]
 
@@ -49,7 +50,7 @@ class Holdings:
     """The latest versions, their index and the unavailable briefs of one newsroom."""
 
     def __init__(
-        self, store: TinyStore, entities: Entities | None, listeners: list[Listener], clock: Callable[[], datetime]
+        self, store: BriefStore, entities: Entities | None, listeners: list[Listener], clock: Callable[[], datetime]
     ) -> None:
         self.store = store
         self.latest = LatestVersions()
@@ -99,7 +100,7 @@ class Holdings:
         except BriefUnavailable as error:
             self._forget(brief_id)
             if brief_id not in self.unavailable:
-                log.error("%s: %s", self.store.root, error)
+                log.error("%s: %s", self.store.root or self.store, error)
             self.unavailable[brief_id] = error
 
     def sync(self) -> None:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.answers import Answer, Outcome, answer_with, decide
+from bot.brief_store import BriefStore
 from bot.briefs import Brief, check_updated, load_brief_files
 from bot.changes import VersionChange, with_changes
 from bot.entities import Entities, load_entities
@@ -28,7 +29,7 @@ from bot.search import SearchIndex
 from bot.settings import Settings
 from bot.store import LatestVersions, LoggedQuestion, Pushed, TinyStore, Version
 
-__all__ = ["Asker", "Gap", "ImportReport", "Newsroom", "Update", "open_newsroom", "sample_briefs_path"]
+__all__ = ["Asker", "Gap", "ImportReport", "Newsroom", "Update", "open_newsroom", "open_store", "sample_briefs_path"]
 
 log = logging.getLogger("briefbot.newsroom")
 
@@ -80,7 +81,7 @@ class Newsroom:
 
     def __init__(
         self,
-        store: TinyStore,
+        store: BriefStore,
         *,
         clock: Clock = utc_now,
         samples: Path | None = None,
@@ -109,6 +110,10 @@ class Newsroom:
         finally:
             gc.enable()
         gc.freeze()
+
+    def close(self) -> None:
+        """Let go of the store's connections and threads (a TinyDB store holds none)."""
+        self.store.close()
 
     def now(self) -> datetime:
         """The newsroom's clock."""
@@ -318,12 +323,26 @@ def open_newsroom(settings: Settings, *, seed: bool = False, clock: Clock = utc_
     """
     samples = sample_briefs_path() if seed and settings.seed_samples else None
     entities = load_entities(settings.entities) if settings.entities else None
+    store = open_store(settings)
+    outcomes = OutcomeLog(settings.store, settings.outcome_retention_days)
+    return Newsroom(store, clock=clock, samples=samples, entities=entities, outcomes=outcomes)
+
+
+def open_store(settings: Settings) -> BriefStore:
+    """The configured store: PostgreSQL when a database URL is set, else the TinyDB store folder."""
+    if settings.database_url is not None:
+        try:
+            # Imported only here: a TinyDB store needs neither psycopg nor its start-up time.
+            from bot.postgres.store import PgStore
+        except ImportError:
+            raise SettingsError(
+                "a PostgreSQL database is configured, but psycopg is not installed: pip install 'briefbot[postgres]'"
+            ) from None
+        return PgStore(settings.database_url)
     try:
-        store = TinyStore(settings.store)
+        return TinyStore(settings.store)
     except OSError as error:
         raise SettingsError(
             f"the store {settings.store} cannot be opened ({error.strerror or error}): "
             "it must be a folder briefbot can read and write"
         ) from None
-    outcomes = OutcomeLog(settings.store, settings.outcome_retention_days)
-    return Newsroom(store, clock=clock, samples=samples, entities=entities, outcomes=outcomes)

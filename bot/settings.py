@@ -6,7 +6,7 @@ setting, from its one table of variables, and hands the core this part.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.limits import DEFAULT_QUESTIONS_PER_MINUTE
@@ -20,6 +20,9 @@ class Settings:
     """briefbot's configuration."""
 
     store: Path
+    """The store folder; with ``database_url``, it keeps only the files beside the store (question outcomes)."""
+    database_url: str | None = field(default=None, repr=False)
+    """A PostgreSQL URL: the store is kept there, not in the folder. Never shown, as it may hold a password."""
     seed_samples: bool = True
     editor: str | None = None
     entities: Path | None = None

@@ -18,11 +18,11 @@ import logging
 import os
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.brief_store import Pushed
 from bot.briefs import ID_PATTERN, Brief
 from bot.disk import atomic_write, size_of
 from bot.errors import ImportUnfinished, StoreUnwritable, UnknownBrief, VersionConflict
@@ -58,19 +58,6 @@ LOCK_FILE = ".lock"
 LOCK_TIMEOUT_SECONDS = 30.0
 
 
-@dataclass(frozen=True)
-class Pushed:
-    """The outcome of one push: the version now latest and the one it replaced."""
-
-    version: Version
-    previous: Version | None
-
-    @property
-    def changed(self) -> bool:
-        """False when the pushed content was identical to the latest version."""
-        return self.previous is None or self.version.number != self.previous.number
-
-
 class TinyStore:
     """Versioned briefs: a folder of shards on disk, or in memory when ``root`` is None."""
 
@@ -99,6 +86,9 @@ class TinyStore:
 
     def __repr__(self) -> str:
         return f"TinyStore({str(self.root) if self.root else 'memory'})"
+
+    def close(self) -> None:
+        """Nothing to let go of: every file is opened and closed by the operation that uses it."""
 
     # reading
 

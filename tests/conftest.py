@@ -14,7 +14,7 @@ from fake_slack import FakeSlack
 from bot.newsroom import Asker, Newsroom
 from bot.store import TinyStore
 
-pytest_plugins = ["slack_harness"]
+pytest_plugins = ["slack_harness", "postgres_server"]
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_BRIEFS = REPO / "briefs"

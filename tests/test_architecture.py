@@ -36,7 +36,7 @@ def test_core_never_reads_the_environment() -> None:
 def test_public_api_is_pinned() -> None:
     """The core's public names are exactly the ones adapters are meant to use."""
     assert sorted(bot.__all__) == [
-        "Answer", "Asker", "Brief", "BriefError", "BriefbotError", "Choice", "Freshness", "Gap",
+        "Answer", "Asker", "Brief", "BriefError", "BriefStore", "BriefbotError", "Choice", "Freshness", "Gap",
         "ImportRejected", "ImportReport", "Newsroom", "Outcome", "Pushed", "Settings", "SettingsError",
         "Source", "Status", "StoreDamaged", "TinyStore", "UnknownBrief", "Version", "VersionConflict", "answer_to_json",
         "brief_from_mapping", "brief_to_markdown", "load_brief_files", "open_newsroom", "parse_brief",

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from conftest import EDITOR, NOW, REPORTER, SAMPLE_BRIEFS, Clock
+from postgres_server import STORE_KINDS, open_store
 from test_store import _brief
 
+from bot.brief_store import BriefStore
 from bot.briefs import Status
 from bot.changes import Changes, compare
 from bot.errors import UnknownBrief
@@ -20,13 +22,13 @@ KREMLIN = "kremlin-open-to-putin-trump-meeting"
 DRAFT = "sudan-aid-access-talks"
 
 
-@pytest.fixture(params=["memory", "disk"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> TinyStore:
-    """The in-memory store and the on-disk store."""
-    return TinyStore(None) if request.param == "memory" else TinyStore(tmp_path / "store")
+@pytest.fixture(params=STORE_KINDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> BriefStore:
+    """Every store: in memory, TinyDB on disk and PostgreSQL."""
+    return open_store(request.param, request, tmp_path)
 
 
-def test_follows_are_kept_per_brief_and_per_channel(store: TinyStore) -> None:
+def test_follows_are_kept_per_brief_and_per_channel(store: BriefStore) -> None:
     """A channel follows a brief once, lists what it follows, and can stop; unknown follows are reported as such."""
     assert store.follow("city-budget-vote", "slack:C1") is True
     assert store.follow("city-budget-vote", "slack:C1") is False

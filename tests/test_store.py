@@ -9,12 +9,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from crash_writer import crash_brief
+from postgres_server import STORE_KINDS, open_store
 
+from bot.brief_store import BriefStore
 from bot.briefs import Brief, Source, Status
 from bot.errors import UnknownBrief, VersionConflict
 from bot.store import LoggedQuestion, TinyStore
@@ -45,16 +48,43 @@ def _brief(brief_id: str = "city-budget-vote", **changes: object) -> Brief:
     return Brief(**{**fields, **changes})  # type: ignore[arg-type]
 
 
-@pytest.fixture(params=["memory", "disk"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> TinyStore:
-    """The in-memory store and the on-disk store, so every shared behaviour is proved on both."""
-    return TinyStore(None) if request.param == "memory" else TinyStore(tmp_path / "store")
+@pytest.fixture(params=STORE_KINDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> BriefStore:
+    """Every store: in memory, TinyDB on disk and PostgreSQL, so every shared behaviour is proved on each."""
+    return open_store(request.param, request, tmp_path)
 
 
-# shared behaviour: memory and disk
+@pytest.fixture(params=["disk", "postgresql"])
+def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], BriefStore]:
+    """Opens another store on the same folder or database, as a second process would."""
+    url = request.getfixturevalue("database_url") if request.param == "postgresql" else ""
+
+    def open_again() -> BriefStore:
+        if not url:
+            return TinyStore(tmp_path / "store")
+        from bot.postgres.store import PgStore
+
+        store = PgStore(url)
+        request.addfinalizer(store.close)
+        return store
+
+    return open_again
 
 
-def test_first_push_makes_version_one_with_who_where_and_when(store: TinyStore) -> None:
+def changes_seen(store: BriefStore, expected: set[str], timeout: float = 10.0) -> set[str]:
+    """What ``store`` is told changed, polled until it holds ``expected`` or ``timeout`` passes (notices may lag)."""
+    seen = store.poll_changes()
+    deadline = time.monotonic() + timeout
+    while not expected <= seen and time.monotonic() < deadline:
+        time.sleep(0.01)
+        seen |= store.poll_changes()
+    return seen
+
+
+# shared behaviour: every store
+
+
+def test_first_push_makes_version_one_with_who_where_and_when(store: BriefStore) -> None:
     """The first push of a brief is stored as v1 with no parent, recording the editor, the channel and the time."""
     pushed = store.push(_brief(), editor="Sofia Brandt", channel="slack", now=MONDAY)
     assert pushed.changed
@@ -67,7 +97,7 @@ def test_first_push_makes_version_one_with_who_where_and_when(store: TinyStore) 
     assert not store.is_empty()
 
 
-def test_changed_brief_pushed_again_makes_version_two(store: TinyStore) -> None:
+def test_changed_brief_pushed_again_makes_version_two(store: BriefStore) -> None:
     """Pushing a changed brief stores v2, based on v1, with the second editor, channel and time."""
     first = store.push(_brief(), editor="Sofia Brandt", channel="slack", now=MONDAY)
     second = store.push(_brief(title="Council passes the budget"), editor="Bo Lind", channel="cli", now=TUESDAY)
@@ -80,7 +110,7 @@ def test_changed_brief_pushed_again_makes_version_two(store: TinyStore) -> None:
     assert store.get("city-budget-vote").brief.title == "Council passes the budget"
 
 
-def test_pushing_identical_content_makes_no_new_version(store: TinyStore) -> None:
+def test_pushing_identical_content_makes_no_new_version(store: BriefStore) -> None:
     """Pushing a brief exactly as it already stands stores nothing new and says nothing changed."""
     store.push(_brief(), editor="Sofia Brandt", channel="slack", now=MONDAY)
     again = store.push(_brief(), editor="Bo Lind", channel="cli", now=TUESDAY)
@@ -90,7 +120,7 @@ def test_pushing_identical_content_makes_no_new_version(store: TinyStore) -> Non
     assert [v.number for v in store.history("city-budget-vote")] == [1]
 
 
-def test_history_lists_every_version_oldest_first_with_full_content(store: TinyStore) -> None:
+def test_history_lists_every_version_oldest_first_with_full_content(store: BriefStore) -> None:
     """A brief's history lists every version oldest first, each with its full content and who pushed it."""
     contents = [
         _brief(),
@@ -109,7 +139,7 @@ def test_history_lists_every_version_oldest_first_with_full_content(store: TinyS
     ]
 
 
-def test_old_version_can_be_fetched_by_number(store: TinyStore) -> None:
+def test_old_version_can_be_fetched_by_number(store: BriefStore) -> None:
     """Asking for an old version by number gives that version's content, not the latest."""
     store.push(_brief(), editor="Ana", channel="cli", now=MONDAY)
     store.push(_brief(title="Council passes the budget"), editor="Bo", channel="cli", now=TUESDAY)
@@ -119,7 +149,7 @@ def test_old_version_can_be_fetched_by_number(store: TinyStore) -> None:
     assert store.get("city-budget-vote", 2).brief.title == "Council passes the budget"
 
 
-def test_unknown_brief_or_version_is_refused(store: TinyStore) -> None:
+def test_unknown_brief_or_version_is_refused(store: BriefStore) -> None:
     """Asking for a brief nobody pushed, or a version it never had, raises UnknownBrief saying which."""
     store.push(_brief(), editor="Ana", channel="cli", now=MONDAY)
     with pytest.raises(UnknownBrief) as no_brief:
@@ -135,14 +165,14 @@ def test_unknown_brief_or_version_is_refused(store: TinyStore) -> None:
         store.get("../etc/passwd")
 
 
-def test_push_based_on_the_latest_version_is_stored(store: TinyStore) -> None:
+def test_push_based_on_the_latest_version_is_stored(store: BriefStore) -> None:
     """A push that says it is based on the current latest version is stored as the next version."""
     store.push(_brief(), editor="Ana", channel="cli", expected_version=0, now=MONDAY)
     pushed = store.push(_brief(title="New title"), editor="Bo", channel="cli", expected_version=1, now=TUESDAY)
     assert pushed.version.number == 2
 
 
-def test_push_based_on_a_stale_version_is_refused_and_stores_nothing(store: TinyStore) -> None:
+def test_push_based_on_a_stale_version_is_refused_and_stores_nothing(store: BriefStore) -> None:
     """A push based on an older version is refused, naming the latest version and its editor, and stores nothing."""
     store.push(_brief(), editor="Ana", channel="cli", now=MONDAY)
     store.push(_brief(title="Bo's title"), editor="Bo Lind", channel="slack", now=TUESDAY)
@@ -156,7 +186,7 @@ def test_push_based_on_a_stale_version_is_refused_and_stores_nothing(store: Tiny
     ]
 
 
-def test_new_brief_push_for_an_existing_id_is_refused(store: TinyStore) -> None:
+def test_new_brief_push_for_an_existing_id_is_refused(store: BriefStore) -> None:
     """Pushing a brief as new (expected version 0) when that id already exists is refused and stores nothing."""
     store.push(_brief(), editor="Ana", channel="cli", now=MONDAY)
     with pytest.raises(VersionConflict) as conflict:
@@ -166,7 +196,7 @@ def test_new_brief_push_for_an_existing_id_is_refused(store: TinyStore) -> None:
     assert len(store.history("city-budget-vote")) == 1
 
 
-def test_edit_of_a_brief_that_does_not_exist_is_a_conflict(store: TinyStore) -> None:
+def test_edit_of_a_brief_that_does_not_exist_is_a_conflict(store: BriefStore) -> None:
     """An edit based on v1 of a brief the store has never seen is refused as a version conflict, storing nothing."""
     with pytest.raises(VersionConflict) as conflict:
         store.push(_brief("never-pushed"), editor="Ana", channel="cli", expected_version=1, now=MONDAY)
@@ -174,7 +204,7 @@ def test_edit_of_a_brief_that_does_not_exist_is_a_conflict(store: TinyStore) -> 
     assert store.ids() == []
 
 
-def test_push_many_with_one_conflict_stores_none_of_them(store: TinyStore) -> None:
+def test_push_many_with_one_conflict_stores_none_of_them(store: BriefStore) -> None:
     """When one brief of a multi-brief push conflicts, none of the briefs is stored."""
     store.push(_brief("existing-brief"), editor="Ana", channel="cli", now=MONDAY)
     batch = [_brief("fresh-brief"), _brief("other-fresh-brief"), _brief("existing-brief", title="Changed")]
@@ -185,7 +215,7 @@ def test_push_many_with_one_conflict_stores_none_of_them(store: TinyStore) -> No
     assert len(store.history("existing-brief")) == 1
 
 
-def test_the_same_brief_twice_in_one_push_makes_two_versions(store: TinyStore) -> None:
+def test_the_same_brief_twice_in_one_push_makes_two_versions(store: BriefStore) -> None:
     """Two versions of one brief in one batch are stored as consecutive versions, not one number twice."""
     store.push_many([_brief(title="First"), _brief(title="Second")], editor="Ana", channel="cli", now=MONDAY)
     assert [(v.number, v.parent, v.brief.title) for v in store.history("city-budget-vote")] == [
@@ -194,7 +224,7 @@ def test_the_same_brief_twice_in_one_push_makes_two_versions(store: TinyStore) -
     ]
 
 
-def test_latest_gives_the_newest_version_of_each_brief(store: TinyStore) -> None:
+def test_latest_gives_the_newest_version_of_each_brief(store: BriefStore) -> None:
     """The latest listing gives exactly one version per brief: its newest."""
     store.push(_brief("budget"), editor="Ana", channel="cli", now=MONDAY)
     store.push(_brief("budget", title="Budget passes"), editor="Bo", channel="cli", now=TUESDAY)
@@ -206,7 +236,7 @@ def test_latest_gives_the_newest_version_of_each_brief(store: TinyStore) -> None
     }
 
 
-def test_unanswered_questions_are_logged_and_read_back(store: TinyStore) -> None:
+def test_unanswered_questions_are_logged_and_read_back(store: BriefStore) -> None:
     """Unanswered questions are kept in order with their asker, time and suggestions."""
     assert store.questions() == []
     first = LoggedQuestion("who won the mayoral race?", "reporter-1", MONDAY, ("riverton-election",))
@@ -216,41 +246,45 @@ def test_unanswered_questions_are_logged_and_read_back(store: TinyStore) -> None
     assert store.questions() == [first, second]
 
 
-# disk only
+# shared by processes: disk and PostgreSQL
 
 
-def test_reopened_store_sees_every_version(tmp_path: Path) -> None:
-    """A store reopened from the same folder sees every version of every brief, exactly as pushed."""
-    first = TinyStore(tmp_path / "store")
+def test_reopened_store_sees_every_version(opener: Callable[[], BriefStore]) -> None:
+    """A store reopened on the same folder or database sees every version of every brief, exactly as pushed."""
+    first = opener()
     first.push(_brief("budget"), editor="Ana", channel="cli", now=MONDAY)
     first.push(_brief("budget", title="Budget passes"), editor="Bo", channel="slack", now=TUESDAY)
     first.push(_brief("bridge"), editor="Cy", channel="discord", now=WEDNESDAY)
-    reopened = TinyStore(tmp_path / "store")
+    reopened = opener()
     assert reopened.ids() == ["bridge", "budget"]
     for brief_id in ("bridge", "budget"):
         assert reopened.history(brief_id) == first.history(brief_id)
     assert len(reopened.history("budget")) == 2
 
 
-def test_second_process_sees_what_the_first_pushed_once(tmp_path: Path) -> None:
-    """A second store on the same folder is told once which briefs the first pushed, then nothing more."""
-    writer = TinyStore(tmp_path / "store")
-    reader = TinyStore(tmp_path / "store")
+def test_second_process_sees_what_the_first_pushed_once(opener: Callable[[], BriefStore]) -> None:
+    """A second store on the same folder or database is told which briefs the first pushed, then nothing more."""
+    writer = opener()
+    reader = opener()
     assert reader.poll_changes() == set()
     writer.push(_brief("budget"), editor="Ana", channel="cli", now=MONDAY)
     writer.push(_brief("bridge"), editor="Ana", channel="cli", now=MONDAY)
-    assert reader.poll_changes() == {"budget", "bridge"}
+    assert changes_seen(reader, {"budget", "bridge"}) == {"budget", "bridge"}
     assert reader.poll_changes() == set()
     writer.push(_brief("budget", title="Budget passes"), editor="Bo", channel="cli", now=TUESDAY)
-    assert reader.poll_changes() == {"budget"}
+    assert changes_seen(reader, {"budget"}) == {"budget"}
     assert reader.get("budget").number == 2
 
 
-def test_store_is_not_told_about_its_own_pushes(tmp_path: Path) -> None:
+def test_store_is_not_told_about_its_own_pushes(opener: Callable[[], BriefStore]) -> None:
     """A store polling for changes is not told about the pushes it made itself."""
-    store = TinyStore(tmp_path / "store")
+    store, other = opener(), opener()
     store.push(_brief("budget"), editor="Ana", channel="cli", now=MONDAY)
-    assert store.poll_changes() == set()
+    other.push(_brief("bridge"), editor="Bo", channel="cli", now=MONDAY)
+    assert changes_seen(store, {"bridge"}) == {"bridge"}  # its own push, heard before or with this one, is left out
+
+
+# disk only
 
 
 def test_torn_last_question_line_is_skipped_and_logging_goes_on(tmp_path: Path) -> None:

@@ -1,0 +1,142 @@
+"""The store as a seam: the operations a newsroom needs from wherever its briefs are kept.
+
+``BriefStore`` is the protocol; ``bot.store.TinyStore`` keeps briefs in TinyDB shards on disk (or in memory
+with ``root=None``), and ``bot.postgres.PgStore`` in a PostgreSQL database that several processes share.
+The same store tests run over every implementation. A store is told nothing about the newsroom: it keeps
+versions, follows and the question log, and says which briefs another process changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from bot.briefs import Brief
+from bot.question_log import LoggedQuestion
+from bot.records import Version
+from bot.snapshot import LatestVersions, Snapshot
+
+__all__ = ["BriefStore", "Pushed"]
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """The outcome of one push: the version now latest and the one it replaced."""
+
+    version: Version
+    previous: Version | None
+
+    @property
+    def changed(self) -> bool:
+        """False when the pushed content was identical to the latest version."""
+        return self.previous is None or self.version.number != self.previous.number
+
+
+class BriefStore(Protocol):
+    """Versioned briefs with their follows and unanswered questions, shared by every process that opens them."""
+
+    root: Path | None
+    """The store's own folder, for files kept beside it (None: the store has no folder)."""
+
+    # reading
+
+    def ids(self) -> list[str]:
+        """Every brief id in the store, sorted."""
+        ...
+
+    def latest(self) -> Iterator[Version]:
+        """The latest version of every brief; ``BriefUnavailable`` for one that cannot be read."""
+        ...
+
+    def get(self, brief_id: str, number: int | None = None) -> Version:
+        """One version of a brief (the latest when ``number`` is None); ``UnknownBrief`` when there is none."""
+        ...
+
+    def take_in(self, brief_id: str) -> Version:
+        """The latest version as the store holds it now, for a newsroom to hold (and be told when it changes)."""
+        ...
+
+    def history(self, brief_id: str) -> list[Version]:
+        """Every version of a brief, oldest first."""
+        ...
+
+    def is_empty(self) -> bool:
+        """Whether no brief has ever been pushed."""
+        ...
+
+    # writing
+
+    def push(
+        self, brief: Brief, *, editor: str, channel: str, expected_version: int | None = None, now: datetime
+    ) -> Pushed:
+        """Store a new version of one brief; see ``push_many``."""
+        ...
+
+    def push_many(
+        self,
+        briefs: Sequence[Brief],
+        *,
+        editor: str,
+        channel: str,
+        expected_version: int | None = None,
+        now: datetime,
+    ) -> list[Pushed]:
+        """Store a new version of each brief, all or nothing; ``VersionConflict`` when the latest version is not
+        ``expected_version`` (0: a new brief; None: no check), checked where it is written. An acknowledged push
+        is durable; a brief identical to its latest version is not stored again."""
+        ...
+
+    # what other processes changed
+
+    def poll_changes(self) -> set[str]:
+        """Ids another process pushed (or removed) since the last poll; cheap when nothing changed."""
+        ...
+
+    def finish_interrupted(self) -> None:
+        """Finish work another process left half done, when the store is free (nothing, for most stores)."""
+        ...
+
+    # a fast start
+
+    def save_snapshot(self, latest: LatestVersions, index: dict[str, Any]) -> None:
+        """Keep what a newsroom holds for its next start (a store that starts fast without one keeps nothing)."""
+        ...
+
+    def load_snapshot(self) -> Snapshot | None:
+        """The last snapshot and what changed since, or None."""
+        ...
+
+    # channels following briefs
+
+    def follow(self, brief_id: str, channel: str) -> bool:
+        """Record that ``channel`` follows a brief; False when it already did."""
+        ...
+
+    def unfollow(self, brief_id: str, channel: str) -> bool:
+        """Stop ``channel`` following a brief; False when it was not following it."""
+        ...
+
+    def followers(self, brief_id: str) -> list[str]:
+        """The channels following a brief, sorted."""
+        ...
+
+    def following(self, channel: str) -> list[str]:
+        """The ids of the briefs ``channel`` follows, sorted."""
+        ...
+
+    # the questions editors should see
+
+    def log_question(self, question: LoggedQuestion) -> None:
+        """Append an unanswered question to the log."""
+        ...
+
+    def questions(self) -> list[LoggedQuestion]:
+        """Every logged unanswered question, oldest first."""
+        ...
+
+    def close(self) -> None:
+        """Let go of what the store holds open (connections, threads); closing twice is harmless."""
+        ...
