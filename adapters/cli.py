@@ -1,4 +1,4 @@
-"""The ``briefbot`` command: import, ask, list, show, history, gaps, chat and check, from a terminal.
+"""The ``briefbot`` command: import, ask, list, show, history, gaps, chat, check and migrate, from a terminal.
 
 Settings are read here, once, from the environment and ``.env`` (``adapters.config``),
 and each command is given its part; every core error is caught in one place and
@@ -252,9 +252,18 @@ def push(context: _Context, paths: tuple[Path, ...], url: str | None, token: str
 @pass_context
 @_reports_errors
 def check(context: _Context, repair: bool) -> None:
-    """Check the store (shards, snapshot, change journal, follows, question log); exit 1 when anything is wrong."""
+    """Check the store folder (shards, snapshot, journal, follows, question log) or, with BRIEFBOT_DATABASE_URL,
+    the database (schema, versions); exit 1 when anything is wrong."""
     from bot.checking import check_store
 
+    if context.settings.database_url is not None:
+        from adapters.database_commands import report_check
+
+        if repair:
+            raise click.UsageError("--repair puts right a store folder; a database's versions come from a backup")
+        if not report_check(context.settings.database_url, click.echo):
+            sys.exit(1)
+        return
     root = context.settings.store
     if repair:
         from bot.repairing import repair_store
@@ -281,6 +290,21 @@ def check(context: _Context, repair: bool) -> None:
         sys.exit(1)
     now = " now" if repair and repaired.found.findings else ""
     click.echo(f"the store at {root} is{now} healthy: {len(result.held)} brief{'s' if len(result.held) != 1 else ''}")
+
+
+@cli.command()
+@click.option("--to", "url", metavar="URL", help="The PostgreSQL database [env: BRIEFBOT_DATABASE_URL].")
+@pass_context
+@_reports_errors
+def migrate(context: _Context, url: str | None) -> None:
+    """Copy the store folder (every version, follow and logged question) into PostgreSQL, then compare the two."""
+    from adapters.database_commands import report_migrate
+
+    url = url or context.settings.database_url
+    if not url:
+        raise click.UsageError("migrate needs the database: --to postgresql://... or BRIEFBOT_DATABASE_URL")
+    if not report_migrate(context.settings.store, url, click.echo):
+        sys.exit(1)
 
 
 @cli.command("serve")
