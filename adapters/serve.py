@@ -19,11 +19,13 @@ from typing import Protocol
 
 from aiohttp import web
 
+from adapters.health import health_of, lag_of
 from adapters.http_api import error_middleware
+from adapters.metrics import Metrics
 from adapters.watching import watch_folder
 from bot import wording
 from bot.caps import MAX_BRIEF_BYTES
-from bot.errors import REPAIR_ADVICE, BriefbotError
+from bot.errors import BriefbotError
 from bot.newsroom import Newsroom, Update
 
 __all__ = ["MAX_BODY_BYTES", "REFRESH_SECONDS", "Announcer", "Surface", "serve", "start_http"]
@@ -108,26 +110,22 @@ async def start_http(
     routes: Sequence[web.RouteDef] = (),
     newsroom: Newsroom | None = None,
 ) -> web.AppRunner:
-    """Start the shared HTTP server with every surface's routes, ``routes`` and ``/healthz``; returns its runner.
+    """Start the shared HTTP server with every surface's routes, ``routes``, ``/healthz`` and (with a newsroom)
+    ``/metrics``; returns its runner.
 
     ``/healthz`` says ``"status": "degraded"``, with each unavailable brief, while ``newsroom`` has a brief whose
-    file in the store cannot be read (still 200: every other brief is answered).
+    file in the store cannot be read, or its database cannot be reached (still 200: it goes on answering);
+    see ``adapters.health``.
     """
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[error_middleware])
-    names = [surface.name for surface in surfaces]
+    database = lag_of(newsroom, newsroom.now) if newsroom is not None else lambda: None
 
     async def healthz(request: web.Request) -> web.Response:
-        health: dict[str, object] = {"ok": True, "surfaces": names}
-        unavailable = newsroom.unavailable() if newsroom is not None else {}
-        if unavailable:
-            health["status"] = "degraded"
-            health["unavailable"] = [
-                {"id": brief_id, "file": error.path, "problem": error.problem, "fix": REPAIR_ADVICE}
-                for brief_id, error in sorted(unavailable.items())
-            ]
-        return web.json_response(health)
+        return web.json_response(await health_of(newsroom, surfaces, database))
 
     app.router.add_get("/healthz", healthz)
+    if newsroom is not None:
+        app.router.add_get("/metrics", Metrics(newsroom, newsroom.now, _lag_only(database)).handle)
     app.add_routes(routes)
     for surface in surfaces:
         app.add_routes(surface.routes())
@@ -135,6 +133,14 @@ async def start_http(
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner
+
+
+def _lag_only(database: Callable[[], tuple[bool, float | None] | None]) -> Callable[[], float | None]:
+    def lag() -> float | None:
+        found = database()
+        return found[1] if found is not None else None
+
+    return lag
 
 
 async def _refresh(newsroom: Newsroom) -> None:

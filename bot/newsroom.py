@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -21,9 +22,10 @@ from bot.brief_store import BriefStore
 from bot.briefs import Brief, check_updated, load_brief_files
 from bot.changes import VersionChange, with_changes
 from bot.entities import Entities, load_entities
-from bot.errors import BriefUnavailable, RateLimited, SettingsError, StoreUnwritable, UnknownBrief
+from bot.errors import BriefUnavailable, RateLimited, SettingsError, StoreUnwritable, UnknownBrief, VersionConflict
 from bot.holdings import Holdings, Listener, Update
 from bot.limits import RateLimiter
+from bot.observing import Observer
 from bot.outcomes import OutcomeLog
 from bot.search import SearchIndex
 from bot.settings import Settings
@@ -96,6 +98,7 @@ class Newsroom:
         self._listeners: list[Listener] = []
         self._held = Holdings(store, entities, self._listeners, clock)
         self._limiter: RateLimiter | None = None
+        self._observer: Observer | None = None
         self.seeded = 0
         """How many sample briefs this newsroom stored when it opened an empty store (0: none)."""
         # Loading makes millions of objects that live as long as the process: collecting garbage
@@ -125,9 +128,16 @@ class Newsroom:
         """From now on, refuse an asker's questions beyond ``per_minute`` a minute (0 lifts the limit)."""
         self._limiter = RateLimiter(per_minute) if per_minute > 0 else None
 
+    def observe(self, observer: Observer) -> None:
+        """From now on, tell ``observer`` each question's outcome and time, and each push and conflict."""
+        self._observer = observer
+
     def ask(self, question: str, asker: Asker) -> Answer:
         """Answer a question with the best brief the asker may see, choices, or an honest no."""
+        started = time.perf_counter()
         if self._limiter is not None and not self._limiter.allow(asker.limited_as or asker.name):
+            if self._observer is not None:
+                self._observer.limited()
             raise RateLimited(self._limiter.per_minute)
         now = self._clock()
         with self._lock:
@@ -148,6 +158,8 @@ class Newsroom:
                 )
             except StoreUnwritable as error:
                 log.warning("the question was answered but not logged: %s", error)  # answering matters more
+        if self._observer is not None:
+            self._observer.asked(answer.outcome.value, time.perf_counter() - started)
         return answer
 
     def answer_brief(self, brief_id: str, asker: Asker, query: str = "") -> Answer:
@@ -202,7 +214,14 @@ class Newsroom:
         """
         now = self._clock()
         check_updated(brief, origin or brief.id, now)
-        pushed = self.store.push(brief, editor=editor, channel=channel, expected_version=expected_version, now=now)
+        try:
+            pushed = self.store.push(brief, editor=editor, channel=channel, expected_version=expected_version, now=now)
+        except VersionConflict:
+            if self._observer is not None:
+                self._observer.conflicted()
+            raise
+        if self._observer is not None:
+            self._observer.pushed(pushed.changed)
         with self._lock:
             held = self._held.latest.get(brief.id)
             if held is not None and held.number > pushed.version.number:
@@ -253,6 +272,11 @@ class Newsroom:
         with self._lock:
             self._held.sync()
 
+    def held_versions(self) -> dict[str, int]:
+        """The latest version number of every brief this newsroom holds, by id (to tell how far behind it is)."""
+        with self._lock:
+            return {brief_id: version.number for brief_id, version in self._held.latest.items()}
+
     def unavailable(self) -> dict[str, BriefUnavailable]:
         """The briefs whose shard cannot be read, by id, each with what is wrong; every other brief is served."""
         with self._lock:
@@ -272,6 +296,8 @@ class Newsroom:
             )
             for result in pushed:
                 self._held.remember(result.version)
+                if self._observer is not None:
+                    self._observer.pushed(result.changed)
             self._held.index.tidy()
             if any(result.changed for result in pushed):
                 self.save_snapshot()

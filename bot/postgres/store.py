@@ -76,6 +76,11 @@ class PgStore:
     def __repr__(self) -> str:
         return f"PgStore({redacted(self._url)})"
 
+    @property
+    def pool(self) -> ConnectionPool[psycopg.Connection[tuple[Any, ...]]]:
+        """The connection pool, for health checks and the pool's metrics."""
+        return self._pool
+
     def close(self) -> None:
         """Stop listening and close every connection."""
         self._listener.close()
