@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -30,6 +31,7 @@ from bot.postgres.store import PgStore
 from bot.store import TinyStore
 
 READER = Asker("U1")
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def _published(title: str = "City council votes on the budget") -> Any:
@@ -228,7 +230,8 @@ async def test_metrics_time_each_notice_from_its_push_to_this_replica(
 
 
 def test_serve_on_postgresql_answers_healthz_and_metrics(tmp_path: Path, database_url: str) -> None:
-    """The installed ``briefbot serve`` on a database shows it on /healthz and serves Prometheus's text format."""
+    """The installed ``briefbot serve`` on a database shows it on /healthz and serves, in Prometheus's text format,
+    every metric the README says to watch."""
     env = {"BRIEFBOT_DATABASE_URL": database_url, "BRIEFBOT_API_TOKENS": "Ana=" + "t" * 32}
     with running_server(tmp_path, env=env) as (url, _):
         with urllib.request.urlopen(url + "/healthz", timeout=10) as response:
@@ -237,4 +240,7 @@ def test_serve_on_postgresql_answers_healthz_and_metrics(tmp_path: Path, databas
             assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
             text = response.read().decode()
     assert 'briefbot_questions_total{outcome="answer"} 0.0' in text
-    assert "briefbot_db_pool_size" in text
+    production = README.read_text(encoding="utf-8").split("## Running in production", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"briefbot_[a-z_]+", production))
+    assert len(named) >= 10
+    assert [name for name in sorted(named) if name not in text] == []  # every metric the README says to watch
