@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import replace
 
 import aiohttp
 import psycopg
 import pytest
-from conftest import NOW, SAMPLE_BRIEFS, Clock
+from aiohttp import web
+from conftest import EDITOR, NOW, SAMPLE_BRIEFS, Clock, eventually
 from fake_slack import SECRET, FakeSlack, mention_event, new_trigger_id, signed_headers, slash_body
 from slack_harness import Served
 
-from adapters.serve import start_http
+from adapters.serve import Announcer, start_http
 from adapters.slack.app import SlackSettings, SlackSurface
+from bot.brief_store import Notice, Outbox
 from bot.newsroom import Newsroom
 from bot.postgres.store import PgStore
 
 KREMLIN_TITLE = "Kremlin says it remains open to a Putin-Trump meeting"
+KREMLIN = "kremlin-open-to-putin-trump-meeting"
 QUESTION = "latest Kremlin stance on a Trump meeting"
 
 Replicas = Callable[[int], Awaitable[list[Served]]]
@@ -80,6 +85,105 @@ def test_an_id_taken_by_one_replica_is_refused_to_the_other_until_it_expires(dat
             connection.execute("UPDATE answered SET expires_at = now() - interval '1 second' WHERE id = 'Ev1'")
         assert b.first_time("slack-event", "Ev1") is True
         assert a.first_time("slack-event", "Ev1") is False
+    finally:
+        a.close()
+        b.close()
+
+
+def _version_in(line: str) -> int:
+    """The version number a follow message names ("... (v4, Economy desk) ...")."""
+    found = re.search(r"\(v(\d+)", line)
+    assert found is not None, line
+    return int(found.group(1))
+
+
+class Recorder:
+    """A surface that records what it is asked to post (named as the platform it stands in for)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.posted: list[tuple[str, str]] = []
+
+    def routes(self) -> Sequence[web.RouteDef]:
+        return []
+
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        pass
+
+    async def notify(self, channel: str, text: str) -> None:
+        await asyncio.sleep(0.005)  # a post takes a while: the other replica claims meanwhile
+        self.posted.append((channel, text))
+
+
+async def test_two_replicas_post_each_follow_message_once(database_url: str) -> None:
+    """Two replicas that both hear of each new version post its follow message to each channel once between them."""
+    newsrooms = [Newsroom(PgStore(database_url), clock=Clock(NOW), samples=SAMPLE_BRIEFS) for _ in range(2)]
+    surfaces = [Recorder("slack"), Recorder("slack")]
+    announcers = [Announcer(n, [s]) for n, s in zip(newsrooms, surfaces, strict=True)]
+    for newsroom, announcer in zip(newsrooms, announcers, strict=True):
+        newsroom.subscribe(announcer)
+    running = [asyncio.create_task(announcer.run()) for announcer in announcers]
+    try:
+        first, second = newsrooms
+        for channel in ("slack:C1", "slack:C2"):
+            first.follow(KREMLIN, channel, EDITOR)
+        kremlin = first.show(KREMLIN, EDITOR)
+        for n in range(1, 6):
+            pushed = (first, second)[n % 2].push(
+                replace(kremlin.brief, summary=f"Update {n}."), editor="Ana", channel="api"
+            )
+            for newsroom in newsrooms:  # each replica hears of every version, from its own push or the database
+                await eventually(
+                    lambda r=newsroom, n=pushed.version.number: r.refresh() or r._latest[KREMLIN].number == n
+                )
+        await eventually(lambda: len(surfaces[0].posted) + len(surfaces[1].posted) >= 10)
+        for announcer in announcers:
+            await announcer.drain()
+        await asyncio.sleep(0.3)  # time for a second post of any of them, were one coming
+        posted = sorted(surfaces[0].posted + surfaces[1].posted)
+        print(f"\nposted by A: {len(surfaces[0].posted)}, by B: {len(surfaces[1].posted)}")
+        versions = range(kremlin.number + 1, kremlin.number + 6)
+        assert [(channel, _version_in(text)) for channel, text in posted] == [
+            (channel, n) for channel in ("C1", "C2") for n in versions
+        ]
+    finally:
+        for task in running:
+            task.cancel()
+        for newsroom in newsrooms:
+            newsroom.close()
+
+
+def _fail_while_holding(holder: Outbox, other: Outbox, seen: list[list[Notice]]) -> None:
+    """Claim Slack's updates on ``holder``, let ``other`` claim meanwhile, then fail as a post can."""
+    with holder.claim(["slack"], 10) as held:
+        seen.append(held)
+        with other.claim(["slack", "discord"], 10) as rest:
+            seen.append(rest)
+        raise RuntimeError("the post failed")
+
+
+def test_an_update_claimed_by_one_replica_is_not_claimed_by_another_and_waits_again_if_it_fails(
+    database_url: str,
+) -> None:
+    """While one replica holds an update the other cannot claim it; when the holder fails, the other posts it."""
+    a, b = PgStore(database_url), PgStore(database_url)
+    try:
+        assert a.outbox is not None
+        assert b.outbox is not None
+        notices = [Notice("budget", 2, "slack:C1", "Updated: budget (v2)"), Notice("budget", 2, "discord:9", "…")]
+        assert a.outbox.put(notices) == 2
+        assert b.outbox.put(notices) == 0  # the other replica heard of the same version: nothing added
+        seen: list[list[Notice]] = []
+        with pytest.raises(RuntimeError, match="the post failed"):
+            _fail_while_holding(a.outbox, b.outbox, seen)
+        assert seen == [notices[:1], notices[1:]]  # the one A held was skipped by B, not waited for
+        with b.outbox.claim(["slack"], 10) as retried:
+            assert retried == notices[:1]
+        with a.outbox.claim(["slack", "discord"], 10) as left:
+            assert left == []  # each was posted once
     finally:
         a.close()
         b.close()
