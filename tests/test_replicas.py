@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import replace
 
@@ -19,10 +20,13 @@ from adapters.serve import Announcer, start_http
 from adapters.slack.app import SlackSettings, SlackSurface
 from bot.brief_store import Notice, Outbox
 from bot.newsroom import Newsroom
+from bot.postgres.lease import Lease, lock_key
 from bot.postgres.store import PgStore
 
 KREMLIN_TITLE = "Kremlin says it remains open to a Putin-Trump meeting"
 KREMLIN = "kremlin-open-to-putin-trump-meeting"
+TAKEOVER_SECONDS = 30
+"""Discord's bound for a new gateway connection after the holder dies, as the issue sets it."""
 QUESTION = "latest Kremlin stance on a Trump meeting"
 
 Replicas = Callable[[int], Awaitable[list[Served]]]
@@ -88,6 +92,16 @@ def test_an_id_taken_by_one_replica_is_refused_to_the_other_until_it_expires(dat
     finally:
         a.close()
         b.close()
+
+
+def _within(condition: Callable[[], bool], timeout: float) -> bool:
+    """Whether ``condition`` holds within ``timeout`` seconds (a lease changes hands on its own thread)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def _version_in(line: str) -> int:
@@ -184,6 +198,34 @@ def test_an_update_claimed_by_one_replica_is_not_claimed_by_another_and_waits_ag
             assert retried == notices[:1]
         with a.outbox.claim(["slack", "discord"], 10) as left:
             assert left == []  # each was posted once
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_standby_takes_the_discord_lease_when_the_holders_connection_dies(database_url: str) -> None:
+    """Of two replicas one holds the lease; when its connection dies, it lets go and the other holds it in time."""
+    changes: list[tuple[str, bool]] = []
+    a = Lease(database_url, "discord", lambda held: changes.append(("a", held)), try_seconds=0.2)
+    assert a.wait(10)
+    b = Lease(database_url, "discord", lambda held: changes.append(("b", held)), try_seconds=0.2)
+    try:
+        time.sleep(1.0)  # several tries by the standby
+        assert (a.held, b.held) == (True, False)
+        with psycopg.connect(database_url, autocommit=True) as admin:
+            (pid,) = admin.execute(
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = %s",
+                (lock_key("discord") & 0xFFFFFFFF,),
+            ).fetchone() or (None,)
+            assert pid is not None
+            died = time.monotonic()
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        assert b.wait(TAKEOVER_SECONDS)
+        print(f"\nthe standby held the lease {time.monotonic() - died:.2f} s after the holder's connection died")
+        # The old holder finds its connection gone at its next check, lets go, and stands by.
+        assert _within(lambda: ("a", False) in changes, 5)
+        assert sorted(changes) == [("a", False), ("a", True), ("b", True)]
+        assert not a.held
     finally:
         a.close()
         b.close()
