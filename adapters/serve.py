@@ -20,6 +20,7 @@ from typing import Protocol
 from aiohttp import web
 
 from adapters.http_api import error_middleware
+from adapters.standby import OneReplica
 from adapters.watching import watch_folder
 from bot import wording
 from bot.brief_store import Notice
@@ -141,7 +142,8 @@ class Announcer:
             return
         while True:
             try:
-                with self._outbox.claim(self._surfaces.keys(), OUTBOX_BATCH) as notices:
+                ready = [name for name, surface in self._surfaces.items() if _ready(surface)]
+                with self._outbox.claim(ready, OUTBOX_BATCH) as notices:
                     for notice in notices:
                         channel = notice.follower.partition(":")[2]
                         await self._post(self._surfaces[notice.platform], channel, notice.text)
@@ -156,6 +158,11 @@ class Announcer:
             await surface.notify(channel, line)
         except Exception:
             log.exception("announcing to %s:%s failed", surface.name, channel)
+
+
+def _ready(surface: Surface) -> bool:
+    """Whether this replica posts for ``surface`` now: not when another replica runs it."""
+    return not isinstance(surface, OneReplica) or surface.ready
 
 
 async def start_http(
