@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import replace
 
 import aiohttp
+import httpx
 import psycopg
 import pytest
 from aiohttp import web
@@ -20,10 +21,12 @@ from conftest import EDITOR, NOW, SAMPLE_BRIEFS, Clock, eventually
 from fake_slack import SECRET, FakeSlack, mention_event, new_trigger_id, signed_headers, slash_body
 from slack_harness import Served
 
+from adapters.http_api import ApiSettings, api_routes
 from adapters.serve import Announcer, start_http
 from adapters.slack.app import SlackSettings, SlackSurface
 from adapters.standby import OneReplica
 from bot.brief_store import Notice, Outbox
+from bot.briefs import brief_to_markdown
 from bot.newsroom import Newsroom
 from bot.postgres.lease import TRY_SECONDS, Lease, lock_key
 from bot.postgres.store import PgStore
@@ -32,6 +35,9 @@ KREMLIN_TITLE = "Kremlin says it remains open to a Putin-Trump meeting"
 KREMLIN = "kremlin-open-to-putin-trump-meeting"
 TAKEOVER_SECONDS = 30
 """Discord's bound for a new gateway connection after the holder dies, as the issue sets it."""
+LAG_PUSHES = 50
+ANNA = "anna-token-0123456789"
+BEN = "ben-token-0123456789ab"
 QUESTION = "latest Kremlin stance on a Trump meeting"
 
 Replicas = Callable[[int], Awaitable[list[Served]]]
@@ -288,3 +294,51 @@ def test_a_standby_takes_the_lease_when_the_holder_is_killed(database_url: str) 
             holder.kill()
             if standby is not None:
                 standby.close()
+
+
+def test_a_push_on_one_replica_is_answered_on_the_other_with_the_lag_measured(database_url: str) -> None:
+    """Every version pushed on replica A is answered by replica B; the push-to-answer lag's p50 and p99 are printed."""
+    a, b = (Newsroom(PgStore(database_url), clock=Clock(NOW), samples=SAMPLE_BRIEFS) for _ in range(2))
+    try:
+        kremlin = a.show(KREMLIN, EDITOR).brief
+        lags = []
+        for n in range(1, LAG_PUSHES + 1):
+            pushed = a.push(replace(kremlin, summary=f"Kremlin line number {n}."), editor="Ana", channel="api")
+            started = time.perf_counter()
+            while b.ask(QUESTION, EDITOR).brief != pushed.version.brief:
+                assert time.perf_counter() - started < 10, f"B never answered with version {pushed.version.number}"
+                time.sleep(0.001)
+            lags.append(time.perf_counter() - started)
+        lags.sort()
+        p50, p99 = lags[len(lags) // 2], lags[min(len(lags) - 1, int(len(lags) * 0.99))]
+        print(f"\npush on A to answered on B, {LAG_PUSHES} pushes: p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms")
+    finally:
+        a.close()
+        b.close()
+
+
+async def test_two_editors_racing_through_two_replicas_apis_store_one_and_get_a_412(database_url: str) -> None:
+    """Two editors' PUTs based on the same version, each through another replica's API: one stored, the other 412."""
+    newsrooms = [Newsroom(PgStore(database_url), clock=Clock(NOW), samples=SAMPLE_BRIEFS) for _ in range(2)]
+    runners = [
+        await start_http([], "127.0.0.1", 0, api_routes(n, ApiSettings({ANNA: "Anna", BEN: "Ben"}))) for n in newsrooms
+    ]
+    try:
+        version = newsrooms[0].show(KREMLIN, EDITOR)
+        async with httpx.AsyncClient(timeout=10) as client:
+            puts = [
+                client.put(
+                    "http://{}:{}/api/briefs/{}".format(*runner.addresses[0][:2], KREMLIN),
+                    content=brief_to_markdown(replace(version.brief, summary=f"Edit by {token[:3]}."), version.number),
+                    headers={"Authorization": f"Bearer {token}", "Content-Type": "text/markdown"},
+                )
+                for runner, token in zip(runners, (ANNA, BEN), strict=True)
+            ]
+            responses = await asyncio.gather(*puts)
+        assert sorted(r.status_code for r in responses) == [200, 412]
+        assert [v.number for v in newsrooms[1].history(KREMLIN, EDITOR)] == [version.number, version.number + 1]
+    finally:
+        for runner in runners:
+            await runner.cleanup()
+        for newsroom in newsrooms:
+            newsroom.close()
