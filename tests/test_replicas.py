@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import replace
@@ -24,11 +20,9 @@ from slack_harness import Served
 from adapters.http_api import ApiSettings, api_routes
 from adapters.serve import Announcer, start_http
 from adapters.slack.app import SlackSettings, SlackSurface
-from adapters.standby import OneReplica
 from bot.brief_store import Notice, Outbox
 from bot.briefs import brief_to_markdown
 from bot.newsroom import Newsroom
-from bot.postgres.lease import TRY_SECONDS, Lease, lock_key
 from bot.postgres.store import PgStore
 
 KREMLIN_TITLE = "Kremlin says it remains open to a Putin-Trump meeting"
@@ -213,87 +207,6 @@ def test_an_update_claimed_by_one_replica_is_not_claimed_by_another_and_waits_ag
     finally:
         a.close()
         b.close()
-
-
-def test_a_standby_takes_the_discord_lease_when_the_holders_connection_dies(database_url: str) -> None:
-    """Of two replicas one holds the lease; when its connection dies, it lets go and the other holds it in time."""
-    changes: list[tuple[str, bool]] = []
-    a = Lease(database_url, "discord", lambda held: changes.append(("a", held)), try_seconds=0.2)
-    assert a.wait(10)
-    b = Lease(database_url, "discord", lambda held: changes.append(("b", held)), try_seconds=0.2)
-    try:
-        time.sleep(1.0)  # several tries by the standby
-        assert (a.held, b.held) == (True, False)
-        with psycopg.connect(database_url, autocommit=True) as admin:
-            (pid,) = admin.execute(
-                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = %s",
-                (lock_key("discord") & 0xFFFFFFFF,),
-            ).fetchone() or (None,)
-            assert pid is not None
-            died = time.monotonic()
-            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-        assert b.wait(TAKEOVER_SECONDS)
-        print(f"\nthe standby held the lease {time.monotonic() - died:.2f} s after the holder's connection died")
-        # The old holder finds its connection gone at its next check, lets go, and stands by.
-        assert _within(lambda: ("a", False) in changes, 5)
-        assert sorted(changes) == [("a", False), ("a", True), ("b", True)]
-        assert not a.held
-    finally:
-        a.close()
-        b.close()
-
-
-async def test_one_replica_runs_discord_and_a_standby_takes_over_when_it_stops(database_url: str) -> None:
-    """Of two replicas one runs the Discord surface; when it stops, the standby starts its own within the bound."""
-    made: list[Recorder] = []
-
-    def make() -> Recorder:
-        made.append(Recorder("discord"))
-        return made[-1]
-
-    a = OneReplica("discord", make, database_url, try_seconds=0.2)
-    b = OneReplica("discord", make, database_url, try_seconds=0.2)
-    try:
-        await a.start()
-        await eventually(lambda: a.ready)
-        await b.start()
-        await asyncio.sleep(1.0)  # several tries by the standby
-        assert (a.ready, b.ready, [r.running for r in made]) == (True, False, [True])
-        stopped = time.monotonic()
-        await a.stop()
-        await eventually(lambda: b.ready, TAKEOVER_SECONDS)
-        print(f"\nthe standby ran Discord {time.monotonic() - stopped:.2f} s after the holder stopped")
-        assert [r.running for r in made] == [False, True]
-    finally:
-        await a.stop()
-        await b.stop()
-
-
-def test_a_standby_takes_the_lease_when_the_holder_is_killed(database_url: str) -> None:
-    """A replica killed with SIGKILL while holding the Discord lease loses it, and a standby holds it in time."""
-    code = (
-        "import os, time; from bot.postgres.lease import Lease; "
-        "lease = Lease(os.environ['LEASE_URL'], 'discord', try_seconds=0.2); "
-        "assert lease.wait(10); print('held', flush=True); time.sleep(120)"
-    )
-    standby = None
-    with subprocess.Popen(
-        [sys.executable, "-c", code], env={**os.environ, "LEASE_URL": database_url}, stdout=subprocess.PIPE, text=True
-    ) as holder:
-        try:
-            assert holder.stdout is not None
-            assert holder.stdout.readline().strip() == "held"
-            standby = Lease(database_url, "discord", try_seconds=TRY_SECONDS)
-            time.sleep(2 * TRY_SECONDS)
-            assert not standby.held
-            killed = time.monotonic()
-            holder.send_signal(signal.SIGKILL)
-            assert standby.wait(TAKEOVER_SECONDS)
-            print(f"\nthe standby held the lease {time.monotonic() - killed:.2f} s after the holder was killed")
-        finally:
-            holder.kill()
-            if standby is not None:
-                standby.close()
 
 
 def test_a_push_on_one_replica_is_answered_on_the_other_with_the_lag_measured(database_url: str) -> None:
