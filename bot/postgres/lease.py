@@ -25,7 +25,7 @@ log = logging.getLogger("briefbot.lease")
 TRY_SECONDS = 2.0
 """How often a standby asks for the lock, and a holder checks its connection still holds it."""
 KEEPALIVE_IDLE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT = 5, 2, 3
-"""TCP keepalives on the lease's connection: a peer that vanished is given up after 5 + 3 x 2 s."""
+"""TCP keepalives on the lease's connection, set on both ends: a peer that vanished is given up after 5 + 3 x 2 s."""
 USER_TIMEOUT_MS = 6000
 """A holder cut off from the database sees its check fail within this (libpq's ``tcp_user_timeout``)."""
 CONNECT_SECONDS = 5
@@ -98,6 +98,14 @@ class Lease:
             self._closing.wait(self._try_seconds)
 
     def _hold_or_stand_by(self, connection: psycopg.Connection[tuple[object, ...]]) -> None:
+        # The same keepalives on the database's side, so it ends the session (letting go of the lock) when the
+        # holder's machine vanishes; on a Unix socket they are ignored, and the session ends with the socket.
+        for setting, value in (
+            ("tcp_keepalives_idle", KEEPALIVE_IDLE),
+            ("tcp_keepalives_interval", KEEPALIVE_INTERVAL),
+            ("tcp_keepalives_count", KEEPALIVE_COUNT),
+        ):
+            connection.execute("SELECT set_config(%s, %s, false)", (setting, str(value)))
         while not self._closing.is_set():
             if self.held:
                 connection.execute("SELECT 1")  # still connected, so still holding it
