@@ -14,9 +14,12 @@ import psycopg
 import pytest
 from aiohttp import web
 from conftest import EDITOR, NOW, SAMPLE_BRIEFS, Clock, eventually
+from fake_discord import BOT_ID, BOT_USER, message_create, slash_command
 from fake_slack import SECRET, FakeSlack, mention_event, new_trigger_id, signed_headers, slash_body
 from slack_harness import Served
+from test_discord import replies, running, stand_in
 
+from adapters.discord.bot import DiscordSettings, build_client
 from adapters.http_api import ApiSettings, api_routes
 from adapters.serve import Announcer, start_http
 from adapters.slack.app import SlackSettings, SlackSurface
@@ -253,5 +256,31 @@ async def test_two_editors_racing_through_two_replicas_apis_store_one_and_get_a_
     finally:
         for runner in runners:
             await runner.cleanup()
+        for newsroom in newsrooms:
+            newsroom.close()
+
+
+async def test_a_discord_message_or_command_delivered_to_two_replicas_is_answered_once(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The same message and the same interaction handed to two replicas' Discord clients get one reply each."""
+    newsrooms = [Newsroom(PgStore(database_url), clock=Clock(NOW), samples=SAMPLE_BRIEFS) for _ in range(2)]
+    try:
+        async with stand_in(monkeypatch) as fake:
+            clients = [build_client(n, DiscordSettings(token="fake-token")) for n in newsrooms]
+            async with (
+                running(clients[0], fake, newsrooms[0], caplog) as a,
+                running(clients[1], fake, newsrooms[1], caplog) as b,
+            ):
+                message = message_create(f"<@{BOT_ID}> {QUESTION}", mentions=(BOT_USER,))
+                command = slash_command(QUESTION)
+                for replica in (a, b):
+                    await replica.feed("message_create", dict(message))
+                    await replica.feed("interaction_create", dict(command))
+            assert len(replies(fake)) == 1
+            assert [call.path.split("/")[2] for call in fake.sent() if call.path.startswith("/interactions/")] == [
+                command["id"]
+            ]
+    finally:
         for newsroom in newsrooms:
             newsroom.close()
