@@ -345,7 +345,11 @@ def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int, 
     surfaces: list[Surface] = []
     if slack is not None:
         surfaces.append(SlackSurface(newsroom, slack))
-    if discord is not None:
+    if discord is not None and context.settings.database_url is not None:
+        from adapters.standby import OneReplica  # one replica at a time holds Discord's gateway connection
+
+        surfaces.append(OneReplica("discord", lambda: DiscordSurface(newsroom, discord), context.settings.database_url))
+    elif discord is not None:
         surfaces.append(DiscordSurface(newsroom, discord))
     routes = api_routes(newsroom, api)
     if api.tokens:  # the desk is for editors, who sign in with their API tokens

@@ -22,13 +22,15 @@ from aiohttp import web
 from adapters.health import health_of, lag_of
 from adapters.http_api import error_middleware
 from adapters.metrics import Metrics
+from adapters.standby import OneReplica
 from adapters.watching import watch_folder
 from bot import wording
+from bot.brief_store import Notice
 from bot.caps import MAX_BRIEF_BYTES
-from bot.errors import BriefbotError
+from bot.errors import BriefbotError, StoreUnwritable
 from bot.newsroom import Newsroom, Update
 
-__all__ = ["MAX_BODY_BYTES", "REFRESH_SECONDS", "Announcer", "Surface", "serve", "start_http"]
+__all__ = ["MAX_BODY_BYTES", "OUTBOX_SECONDS", "REFRESH_SECONDS", "Announcer", "Surface", "serve", "start_http"]
 
 log = logging.getLogger("briefbot.serve")
 
@@ -38,6 +40,12 @@ even as ASCII-only JSON (an escape is at most three times the bytes of its chara
 is read and refused with the cap it is over."""
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+OUTBOX_SECONDS = 1.0
+"""How often a replica on a shared store looks in the outbox for updates no replica has posted yet (one left by
+a replica that died while posting it); updates heard of are posted at once."""
+OUTBOX_BATCH = 20
+"""How many updates one claim takes: a replica posts them while the others post the next ones."""
 
 REFRESH_SECONDS = 1.0
 """How often the server looks for versions other processes wrote (one stat of the change journal)."""
@@ -67,40 +75,96 @@ class Surface(Protocol):
 
 
 class Announcer:
-    """Queues each new version's one-line update for every following channel and posts them in order."""
+    """Posts each new version's one-line update to every following channel, in order.
+
+    On a store served by one process, the updates wait in a queue in memory. On a store several replicas share
+    (PostgreSQL), they wait in the store's outbox: every replica hears of a new version and puts its updates
+    there, only the first put of each is kept, and each is claimed and posted by one replica; one left by a
+    replica that died while posting is posted by another within ``OUTBOX_SECONDS``.
+    """
 
     def __init__(self, newsroom: Newsroom, surfaces: Sequence[Surface]) -> None:
         self._newsroom = newsroom
         self._surfaces = {surface.name: surface for surface in surfaces}
         self._queue: asyncio.Queue[tuple[Surface, str, str]] = asyncio.Queue()
         self._loop = asyncio.get_running_loop()
+        self._outbox = newsroom.store.outbox
+        self._wake = asyncio.Event()
 
     def __call__(self, update: Update) -> None:
         """The newsroom's listener: may be called from any thread."""
         brief = update.version.brief
         line = wording.update_line(brief.title, update.version.number, brief.desk, update.changes)
-        for follower in self._newsroom.followers(brief.id):
-            platform, _, channel = follower.partition(":")
-            surface = self._surfaces.get(platform)
+        notices = [Notice(brief.id, update.version.number, f, line) for f in self._newsroom.followers(brief.id)]
+        if self._outbox is not None:
+            try:
+                self._outbox.put(notices)  # another replica may serve a platform this one does not
+                self._loop.call_soon_threadsafe(self._wake.set)
+                return
+            except StoreUnwritable as error:
+                log.warning("posting %s v%d's updates from here: %s", brief.id, update.version.number, error)
+        for notice in notices:
+            surface = self._surfaces.get(notice.platform)
             if surface is None:
-                log.warning("%s follows %s, but %s is not served here", follower, brief.id, platform)
+                log.warning("%s follows %s, but %s is not served here", notice.follower, brief.id, notice.platform)
                 continue
+            channel = notice.follower.partition(":")[2]
             self._loop.call_soon_threadsafe(self._queue.put_nowait, (surface, channel, line))
 
     async def run(self) -> None:
-        """Post queued updates until cancelled."""
+        """Post queued updates (and, on a shared store, the outbox's) until cancelled."""
+        if self._outbox is None:
+            await self._post_queued()
+        else:
+            await asyncio.gather(self._post_queued(), self._post_from_outbox())
+
+    async def drain(self) -> None:
+        """Wait until every queued update, and every update this replica can claim, has been posted."""
+        await self._queue.join()
+        await self._post_claimed()
+
+    async def _post_queued(self) -> None:
         while True:
             surface, channel, line = await self._queue.get()
             try:
-                await surface.notify(channel, line)
-            except Exception:
-                log.exception("announcing to %s:%s failed", surface.name, channel)
+                await self._post(surface, channel, line)
             finally:
                 self._queue.task_done()
 
-    async def drain(self) -> None:
-        """Wait until every queued update has been posted (for a clean stop, and for tests)."""
-        await self._queue.join()
+    async def _post_from_outbox(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), OUTBOX_SECONDS)
+            self._wake.clear()
+            await self._post_claimed()
+
+    async def _post_claimed(self) -> None:
+        """Claim and post waiting updates, a batch at a time, until none is left for this replica."""
+        if self._outbox is None:
+            return
+        while True:
+            try:
+                ready = [name for name, surface in self._surfaces.items() if _ready(surface)]
+                with self._outbox.claim(ready, OUTBOX_BATCH) as notices:
+                    for notice in notices:
+                        channel = notice.follower.partition(":")[2]
+                        await self._post(self._surfaces[notice.platform], channel, notice.text)
+            except StoreUnwritable as error:
+                log.warning("the outbox cannot be read now; its updates wait: %s", error)
+                return
+            if len(notices) < OUTBOX_BATCH:
+                return
+
+    async def _post(self, surface: Surface, channel: str, line: str) -> None:
+        try:
+            await surface.notify(channel, line)
+        except Exception:
+            log.exception("announcing to %s:%s failed", surface.name, channel)
+
+
+def _ready(surface: Surface) -> bool:
+    """Whether this replica posts for ``surface`` now: not when another replica runs it."""
+    return not isinstance(surface, OneReplica) or surface.ready
 
 
 async def start_http(

@@ -8,7 +8,8 @@ versions, follows and the question log, and says which briefs another process ch
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,11 @@ from bot.question_log import LoggedQuestion
 from bot.records import Version
 from bot.snapshot import LatestVersions, Snapshot
 
-__all__ = ["BriefStore", "Pushed"]
+__all__ = ["ANSWERED_SECONDS", "BriefStore", "Notice", "Outbox", "Pushed"]
+
+ANSWERED_SECONDS = 3600.0
+"""How long an id taken by ``first_time`` stays taken: Slack retries an event for about five minutes and accepts a
+signed request for five; Discord redelivers after a reconnect within minutes."""
 
 
 @dataclass(frozen=True)
@@ -35,11 +40,45 @@ class Pushed:
         return self.previous is None or self.version.number != self.previous.number
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A follow message waiting to be posted: one new version's line, for one following channel."""
+
+    brief_id: str
+    number: int
+    follower: str
+    """The channel, with its platform as prefix: ``slack:C0123``."""
+    text: str
+
+    @property
+    def platform(self) -> str:
+        """The surface that posts it (``slack``, ``discord``)."""
+        return self.follower.partition(":")[0]
+
+
+class Outbox(Protocol):
+    """Follow messages shared by every process on one store, each posted by one of them."""
+
+    def put(self, notices: Sequence[Notice]) -> int:
+        """Add notices; one already put by any process (the same version, the same follower) is not added again.
+        How many were added."""
+        ...
+
+    def claim(self, platforms: Collection[str], limit: int) -> AbstractContextManager[list[Notice]]:
+        """Up to ``limit`` waiting notices for ``platforms``, oldest first, that no other process holds; they are
+        marked sent when the block ends without an error, and wait for another claim when it fails."""
+        ...
+
+
 class BriefStore(Protocol):
     """Versioned briefs with their follows and unanswered questions, shared by every process that opens them."""
 
     root: Path | None
     """The store's own folder, for files kept beside it (None: the store has no folder)."""
+
+    outbox: Outbox | None
+    """Where follow messages wait for one of the processes sharing the store to post them (None: the store is
+    served by one process, which posts its own)."""
 
     # reading
 
@@ -135,6 +174,13 @@ class BriefStore(Protocol):
 
     def questions(self) -> list[LoggedQuestion]:
         """Every logged unanswered question, oldest first."""
+        ...
+
+    # what several processes serving one store do once between them
+
+    def first_time(self, kind: str, item: str) -> bool:
+        """Take ``item`` (an event id, a message id) for this process; False when any process sharing the store took
+        it within ``ANSWERED_SECONDS``. A store served by one process says True: that process remembers for itself."""
         ...
 
     def close(self) -> None:

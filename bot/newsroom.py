@@ -162,6 +162,12 @@ class Newsroom:
             self._observer.asked(answer.outcome.value, time.perf_counter() - started)
         return answer
 
+    def first_time(self, kind: str, item: str) -> bool:
+        """Whether no process serving this newsroom's store has taken ``item`` yet (a platform's event or message
+        id, of ``kind``); it is taken now. Surfaces ask before answering, so a retry that lands on another replica
+        is answered once; with a store one process serves, the surface's own memory does this and it is True."""
+        return self.store.first_time(kind, item)
+
     def answer_brief(self, brief_id: str, asker: Asker, query: str = "") -> Answer:
         """The answer for one chosen brief (a reporter picked it from choices or suggestions)."""
         return answer_with(self.show(brief_id, asker), query, self._clock())

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.brief_store import Pushed
+from bot.brief_store import Outbox, Pushed
 from bot.briefs import ID_PATTERN, Brief
 from bot.disk import atomic_write, size_of
 from bot.errors import ImportUnfinished, StoreUnwritable, UnknownBrief, VersionConflict
@@ -61,6 +61,9 @@ LOCK_TIMEOUT_SECONDS = 30.0
 class TinyStore:
     """Versioned briefs: a folder of shards on disk, or in memory when ``root`` is None."""
 
+    outbox: Outbox | None = None
+    """None: the one serving process posts follow messages itself."""
+
     def __init__(self, root: Path | None) -> None:
         self.root = root
         self._thread_lock = threading.RLock()
@@ -89,6 +92,10 @@ class TinyStore:
 
     def close(self) -> None:
         """Nothing to let go of: every file is opened and closed by the operation that uses it."""
+
+    def first_time(self, kind: str, item: str) -> bool:
+        """True: one process serves a TinyDB store, and its surfaces remember what they answered themselves."""
+        return True
 
     # reading
 

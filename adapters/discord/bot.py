@@ -42,7 +42,7 @@ from adapters.recent import RecentIds
 from bot import wording
 from bot.briefs import MAX_ID_LENGTH
 from bot.chat import pick, respond
-from bot.errors import BriefbotError
+from bot.errors import BriefbotError, StoreUnwritable
 from bot.newsroom import Asker, Newsroom
 
 __all__ = [
@@ -93,12 +93,23 @@ class BriefbotClient(discord.Client):
         self.tree.copy_global_to(guild=guild)
         await self.tree.sync(guild=guild)
 
+    def _first_time(self, snowflake: int) -> bool:
+        """Whether no replica answered this message or interaction yet; a replica that cannot reach the database
+        to ask answers anyway (twice is better than never)."""
+        if not self._answered.first_time(snowflake):
+            return False
+        try:
+            return self.newsroom.first_time("discord", str(snowflake))
+        except StoreUnwritable as error:
+            log.warning("answering %s without asking the other replicas: %s", snowflake, error)
+            return True
+
     # mentions and DMs
 
     async def on_message(self, message: discord.Message) -> None:
         """Reply to a mention or a DM, once per message."""
         question = self._question_in(message)
-        if question is None or not self._answered.first_time(message.id):
+        if question is None or not self._first_time(message.id):
             return
         reply = respond(self.newsroom, question, self._asker(message.author), f"discord:{message.channel.id}")
         await reply_to_message(message, render_reply(reply))
@@ -151,7 +162,7 @@ class BriefbotClient(discord.Client):
             return brief_choices(self.newsroom, asker, current, by_id=True) if asker.is_editor else []
 
     async def _on_brief_command(self, interaction: discord.Interaction, question: str) -> None:
-        if not self._answered.first_time(interaction.id):
+        if not self._first_time(interaction.id):
             return  # replayed after a RESUME: already answered, and an interaction takes one response
         asker = self._asker(interaction.user)
         reply = respond(self.newsroom, question, asker, f"discord:{interaction.channel_id}")
@@ -161,7 +172,7 @@ class BriefbotClient(discord.Client):
 
     async def _on_edit_command(self, interaction: discord.Interaction, brief_id: str) -> None:
         """Open the edit modal for an editor; anyone else is told only editors may, and nothing opens."""
-        if not self._answered.first_time(interaction.id):
+        if not self._first_time(interaction.id):
             return  # replayed after a RESUME: already answered, and an interaction takes one response
         asker = self._asker(interaction.user)
         form = self._edit_form(brief_id.strip(), asker) if asker.is_editor else wording.EDITORS_ONLY
@@ -186,7 +197,7 @@ class BriefbotClient(discord.Client):
         data: Mapping[str, Any] = interaction.data or {}
         value = data.get("custom_id")
         parsed = parse_edit_custom_id(value) if isinstance(value, str) else None
-        if parsed is None or not self._answered.first_time(interaction.id):
+        if parsed is None or not self._first_time(interaction.id):
             return  # not one of ours, or replayed after a RESUME and already answered
         brief_id, based_on = parsed
         # Editors only: the core refuses anyone else, a forged submission or a role taken away since the form opened.
@@ -212,7 +223,7 @@ class BriefbotClient(discord.Client):
             return
         value = interaction.data.get("custom_id")
         parsed = parse_custom_id(value) if isinstance(value, str) else None
-        if parsed is None or not self._answered.first_time(interaction.id):
+        if parsed is None or not self._first_time(interaction.id):
             return  # not one of ours, or replayed after a RESUME and already answered
         action, brief_id = parsed
         reply = pick(self.newsroom, brief_id, Asker(f"discord:{interaction.user.id}"))

@@ -46,7 +46,7 @@ from adapters.slack.settings import SlackSettings
 from bot import chat, wording
 from bot.chat import Reply
 from bot.editing import submit_edit
-from bot.errors import BriefbotError
+from bot.errors import BriefbotError, StoreUnwritable
 from bot.newsroom import Asker, Newsroom
 
 __all__ = ["COMMAND", "EDIT_COMMAND", "GROUP_CACHE_SECONDS", "SlackHandlers", "plain_question"]
@@ -109,19 +109,30 @@ class SlackHandlers:
         if not task.cancelled() and task.exception() is not None:
             log.error("answering on Slack failed", exc_info=task.exception())
 
+    def first_time(self, kind: str, item: str) -> bool:
+        """Whether neither this process nor another replica took ``item`` yet; a replica that cannot reach the
+        database to ask carries the request out anyway (twice is better than never)."""
+        if not self.seen.first_time((kind, item)):
+            return False
+        try:
+            return self.newsroom.first_time(f"slack-{kind}", item)
+        except StoreUnwritable as error:
+            log.warning("carrying out %s %s without asking the other replicas: %s", kind, item, error)
+            return True
+
     async def carry_out_each_request_once(
         self, body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
     ) -> Any:
         """Answer Slack's retries of an event, and replays of a signed request, without carrying them out again."""
         # Runs after Bolt has checked the signature, so only Slack's own requests are remembered.
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and not self.seen.first_time(("event", event_id)):
+        if isinstance(event_id, str) and not self.first_time("event", event_id):
             log.info("event %s delivered again; already answered", event_id)
             return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
         # Each command, click and form submission has its own trigger id: a signed request replayed within
         # Slack's five minutes is acknowledged and not carried out again (a revert would make another version).
         trigger_id = body.get("trigger_id")
-        if isinstance(trigger_id, str) and not self.seen.first_time(("trigger", trigger_id)):
+        if isinstance(trigger_id, str) and not self.first_time("trigger", trigger_id):
             log.info("%s with trigger %s sent again; already carried out", body.get("type", "command"), trigger_id)
             return BoltResponse(status=200, body="")
         return await next()

@@ -42,6 +42,29 @@ MIGRATIONS: tuple[str, ...] = (
         suggestions text[] NOT NULL DEFAULT '{}'
     );
     """,
+    # 2: what several replicas do once between them: ids already answered (a platform's retries), and the outbox
+    # of follow messages, each claimed and posted by one replica
+    """
+    CREATE TABLE answered (
+        kind text NOT NULL,
+        id text NOT NULL,
+        expires_at timestamptz NOT NULL,
+        PRIMARY KEY (kind, id)
+    );
+    CREATE INDEX answered_by_expiry ON answered (expires_at);
+    CREATE TABLE outbox (
+        id bigserial PRIMARY KEY,
+        brief_id text NOT NULL,
+        number integer NOT NULL,
+        follower text NOT NULL,
+        platform text NOT NULL,
+        text text NOT NULL,
+        put_at timestamptz NOT NULL DEFAULT now(),
+        sent_at timestamptz,
+        UNIQUE (brief_id, number, follower)
+    );
+    CREATE INDEX outbox_waiting ON outbox (platform, id) WHERE sent_at IS NULL;
+    """,
 )
 """Every migration, oldest first: migration n is ``MIGRATIONS[n - 1]``. Add new ones at the end; never edit one."""
 

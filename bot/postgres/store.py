@@ -20,12 +20,13 @@ import psycopg
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from bot.brief_store import Pushed
+from bot.brief_store import Outbox, Pushed
 from bot.briefs import ID_PATTERN, Brief
 from bot.errors import StoreUnwritable, UnknownBrief, VersionConflict
 from bot.postgres import redacted
 from bot.postgres.listener import CHANNEL, ChangeListener
 from bot.postgres.migrations import migrate
+from bot.postgres.once import Answered, PgOutbox
 from bot.question_log import LoggedQuestion
 from bot.records import Version, version_from_record, version_to_record
 from bot.snapshot import LatestVersions, Snapshot
@@ -72,6 +73,9 @@ class PgStore:
             self._pool.close()
             raise StoreUnwritable(redacted(url), "cannot connect to the database") from None
         self._listener = ChangeListener(url, self._catch_up)
+        self._answered = Answered(self._pool, redacted(url))
+        self.outbox: Outbox | None = PgOutbox(self._pool, redacted(url))
+        """Follow messages, each posted by one of the processes serving this database."""
 
     def __repr__(self) -> str:
         return f"PgStore({redacted(self._url)})"
@@ -235,6 +239,12 @@ class PgStore:
             LoggedQuestion(text, asker, at.astimezone(timezone(timedelta(seconds=offset))), tuple(suggestions))
             for text, asker, at, offset, suggestions in self._rows(sql)
         ]
+
+    # what several replicas do once between them
+
+    def first_time(self, kind: str, item: str) -> bool:
+        """Take ``item`` for this process; False when any process on this database took it within the hour."""
+        return self._answered.first_time(kind, item)
 
     # internals
 

@@ -1,0 +1,112 @@
+"""What several replicas on one database do once between them: answer a platform's id, post a follow message.
+
+``Answered`` takes ids in the ``answered`` table, whose (kind, id) key is unique: of two replicas handed the same
+Slack retry, one inserts the row and answers, the other finds it and does not. A row expires after
+``ANSWERED_SECONDS`` (it may then be taken again); expired rows are deleted now and then by whoever takes one.
+
+``PgOutbox`` keeps follow messages in the ``outbox`` table, one row per (brief, version, follower): every replica
+hears of a new version and puts its messages, and only the first put of each is kept. A replica claims waiting
+rows with ``FOR UPDATE SKIP LOCKED``, so two replicas never claim the same one, posts them, and marks them sent in
+the same transaction; if it dies while posting, the transaction ends with its connection and the rows wait for
+another replica. Sent rows are kept for ``SENT_KEPT`` (so a replica that hears late does not put them again), then
+deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from bot.brief_store import ANSWERED_SECONDS, Notice
+from bot.errors import StoreUnwritable
+
+__all__ = ["SENT_KEPT", "Answered", "PgOutbox"]
+
+SENT_KEPT = "1 day"
+"""How long a posted follow message is remembered, so a replica that heard of its version late does not post it
+again (a PostgreSQL interval)."""
+TIDY_EVERY = 1000
+"""Expired rows are deleted at every this many-th take or claim: cheap, and the tables stay small."""
+
+Pool = ConnectionPool[psycopg.Connection[tuple[Any, ...]]]
+
+_TAKE = """
+    INSERT INTO answered (kind, id, expires_at) VALUES (%s, %s, now() + make_interval(secs => %s))
+    ON CONFLICT (kind, id) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE answered.expires_at < now()
+    RETURNING 1
+"""
+
+
+class Answered:
+    """Ids answered by any replica on one database, each taken once within ``ANSWERED_SECONDS``."""
+
+    def __init__(self, pool: Pool, where: str) -> None:
+        self._pool = pool
+        self._where = where
+        self._count = itertools.count(1)
+
+    def first_time(self, kind: str, item: str) -> bool:
+        """Take ``(kind, item)``; False when a replica took it within ``ANSWERED_SECONDS``."""
+        try:
+            with self._pool.connection() as connection:
+                taken = connection.execute(_TAKE, (kind, item, ANSWERED_SECONDS)).fetchone() is not None
+                if next(self._count) % TIDY_EVERY == 0:
+                    connection.execute("DELETE FROM answered WHERE expires_at < now()")
+                return taken
+        except psycopg.OperationalError as error:
+            raise StoreUnwritable(self._where, str(error).strip().splitlines()[0]) from None
+
+
+class PgOutbox:
+    """Follow messages in the database, each claimed and posted by one replica."""
+
+    def __init__(self, pool: Pool, where: str) -> None:
+        self._pool = pool
+        self._where = where
+        self._count = itertools.count(1)
+
+    def put(self, notices: Sequence[Notice]) -> int:
+        """Add notices not already put by any replica; how many were added."""
+        if not notices:
+            return 0
+        sql = (
+            "INSERT INTO outbox (brief_id, number, follower, platform, text) "
+            "SELECT * FROM unnest(%s::text[], %s::integer[], %s::text[], %s::text[], %s::text[]) "
+            "ON CONFLICT (brief_id, number, follower) DO NOTHING"
+        )
+        columns = (
+            [n.brief_id for n in notices],
+            [n.number for n in notices],
+            [n.follower for n in notices],
+            [n.platform for n in notices],
+            [n.text for n in notices],
+        )
+        try:
+            with self._pool.connection() as connection:
+                added = connection.execute(sql, columns).rowcount
+                if next(self._count) % TIDY_EVERY == 0:
+                    connection.execute(f"DELETE FROM outbox WHERE sent_at < now() - interval '{SENT_KEPT}'")
+                return added
+        except psycopg.OperationalError as error:
+            raise StoreUnwritable(self._where, str(error).strip().splitlines()[0]) from None
+
+    @contextlib.contextmanager
+    def claim(self, platforms: Collection[str], limit: int) -> Iterator[list[Notice]]:
+        """Up to ``limit`` waiting notices no other replica holds, marked sent when the block ends without error."""
+        sql = (
+            "SELECT id, brief_id, number, follower, text FROM outbox "
+            "WHERE sent_at IS NULL AND platform = ANY(%s) ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED"
+        )
+        try:
+            with self._pool.connection() as connection, connection.transaction():
+                rows = connection.execute(sql, (list(platforms), limit)).fetchall()
+                yield [Notice(brief_id, number, follower, text) for _, brief_id, number, follower, text in rows]
+                if rows:
+                    connection.execute("UPDATE outbox SET sent_at = now() WHERE id = ANY(%s)", ([r[0] for r in rows],))
+        except psycopg.OperationalError as error:
+            raise StoreUnwritable(self._where, str(error).strip().splitlines()[0]) from None
