@@ -25,7 +25,7 @@ from bot.errors import BriefUnavailable, RateLimited, SettingsError, StoreUnwrit
 from bot.holdings import Holdings, Listener, Update
 from bot.limits import RateLimiter
 from bot.outcomes import OutcomeLog
-from bot.search import SearchIndex
+from bot.search import Query, SearchIndex
 from bot.settings import Settings
 from bot.store import LatestVersions, LoggedQuestion, Pushed, TinyStore, Version
 
@@ -149,6 +149,12 @@ class Newsroom:
             except StoreUnwritable as error:
                 log.warning("the question was answered but not logged: %s", error)  # answering matters more
         return answer
+
+    def read_question(self, question: str) -> Query:
+        """A question as the bot reads it for searching: its stemmed terms, names folded, typos corrected."""
+        with self._lock:
+            self._held.sync()
+            return self._held.index.analyze(question)
 
     def answer_brief(self, brief_id: str, asker: Asker, query: str = "") -> Answer:
         """The answer for one chosen brief (a reporter picked it from choices or suggestions)."""

@@ -249,20 +249,31 @@ async def test_the_overview_counts_outcomes_from_the_log(served: Served) -> None
     assert REPORTER.name  # questions over the API are answered as reporters see briefs
 
 
-def test_wordings_of_one_question_are_one_gap_and_others_stay_apart() -> None:
-    """Questions sharing a word and a nearest brief ("kremlin trump meeting?", "putin trump summit") are one gap."""
+def test_wordings_of_one_question_are_one_gap_whichever_brief_was_nearest(newsroom: Newsroom) -> None:
+    """The questions "kremlin trump meeting?" and "putin trump summit" are one gap, whichever brief was nearest."""
     at = datetime(2026, 11, 25, 9, tzinfo=UTC)
     logged = [
-        LoggedQuestion("kremlin trump meeting?", "a", at, ("russia-talks",)),
-        LoggedQuestion("putin trump summit", "b", at + timedelta(hours=1), ("russia-talks",)),
-        LoggedQuestion("Putin Trump summit", "c", at + timedelta(hours=2), ("russia-talks",)),
-        LoggedQuestion("riverton school closures", "d", at, ("russia-talks",)),
+        LoggedQuestion("kremlin trump meeting?", "a", at, ("fed-rate-outlook-november",)),
+        LoggedQuestion("putin trump summit", "b", at + timedelta(hours=1), ()),
+        LoggedQuestion("Putin Trump summit", "c", at + timedelta(hours=2), (KREMLIN,)),
+        LoggedQuestion("riverton school closures", "d", at, ()),
     ]
-    gaps = group_questions(logged)
-    assert [(g.wordings, g.count) for g in gaps] == [
-        (("Putin Trump summit", "kremlin trump meeting?"), 3),
-        (("riverton school closures",), 1),
+    gaps = group_questions(logged, lambda text: newsroom.read_question(text).terms)
+    assert [(g.wordings, g.count, g.askers) for g in gaps] == [
+        (("Putin Trump summit", "kremlin trump meeting?"), 3, ("c", "b", "a")),
+        (("riverton school closures",), 1, ("d",)),
     ]
+
+
+def test_questions_sharing_one_name_and_their_nearest_brief_stay_two_gaps(newsroom: Newsroom) -> None:
+    """The questions "putin trump summit" and "trump tariffs on china" share only Trump: two gaps, one brief nearest."""
+    at = datetime(2026, 11, 25, 9, tzinfo=UTC)
+    logged = [
+        LoggedQuestion("putin trump summit", "a", at, (KREMLIN,)),
+        LoggedQuestion("trump tariffs on china", "b", at, (KREMLIN,)),
+    ]
+    gaps = group_questions(logged, lambda text: newsroom.read_question(text).terms)
+    assert sorted(g.wordings for g in gaps) == [("putin trump summit",), ("trump tariffs on china",)]
 
 
 async def test_a_dismissed_gap_is_hidden_until_it_is_asked_again(served: Served, clock: Clock) -> None:

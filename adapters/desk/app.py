@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from adapters.api_access import ApiSettings
 from adapters.desk import charts
-from adapters.desk.gaps import Dismissals, group_questions
+from adapters.desk.gaps import Dismissals, GapGroup, group_questions
 from adapters.desk.security import (
     CSRF_FIELD,
     PRE_COOKIE,
@@ -95,6 +95,10 @@ class Desk:
 
         return guarded
 
+    def gap_groups(self) -> list[GapGroup]:
+        """The unanswered questions as gaps, each read as the bot reads questions."""
+        return group_questions(self.newsroom.store.questions(), lambda text: self.newsroom.read_question(text).terms)
+
     def editor(self, session: Session) -> Asker:
         """The signed-in editor, who sees drafts and embargoed briefs."""
         return Asker(session.editor, is_editor=True)
@@ -153,7 +157,7 @@ class Desk:
             [(titles[brief_id], count, "outcome-answer") for brief_id, count in asked.most_common(TOP)],
             f"Most asked briefs over the last {charts.DAYS} days",
         )
-        gaps = self.dismissals.visible(group_questions(self.newsroom.store.questions()))[:TOP]
+        gaps = self.dismissals.visible(self.gap_groups())[:TOP]
         top_gaps = charts.bar_chart([(g.question, g.count, "outcome-no_match") for g in gaps], "Top gaps")
         embargoed = sorted(
             (v for v in briefs if v.brief.status is Status.EMBARGOED),
@@ -172,7 +176,7 @@ class Desk:
         )
 
     async def gaps(self, request: web.Request, session: Session) -> web.StreamResponse:
-        groups = self.dismissals.visible(group_questions(self.newsroom.store.questions()))
+        groups = self.dismissals.visible(self.gap_groups())
         return self.page("gaps", session, gaps=groups)
 
     async def dismiss(self, request: web.Request, session: Session) -> web.StreamResponse:
