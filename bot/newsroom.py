@@ -140,7 +140,7 @@ class Newsroom:
             ]
         answer = decide(query, ranked, now)
         if self.outcomes is not None:
-            self.outcomes.record(answer)
+            self.outcomes.record(answer, asker.name)
         if answer.outcome is Outcome.NO_MATCH and query.terms:
             try:
                 self.store.log_question(
@@ -330,7 +330,7 @@ def open_newsroom(settings: Settings, *, seed: bool = False, clock: Clock = utc_
     samples = sample_briefs_path() if seed and settings.seed_samples else None
     entities = load_entities(settings.entities) if settings.entities else None
     store = open_store(settings)
-    outcomes = OutcomeLog(settings.store, settings.outcome_retention_days)
+    outcomes = OutcomeLog(settings.store, settings.outcome_retention_days, askers=settings.outcome_askers)
     return Newsroom(store, clock=clock, samples=samples, entities=entities, outcomes=outcomes)
 
 

@@ -177,7 +177,8 @@ class Desk:
 
     async def gaps(self, request: web.Request, session: Session) -> web.StreamResponse:
         groups = self.dismissals.visible(self.gap_groups())
-        return self.page("gaps", session, gaps=groups)
+        who_asked = self.newsroom.outcomes is not None and self.newsroom.outcomes.askers
+        return self.page("gaps", session, gaps=groups, who_asked=who_asked)
 
     async def dismiss(self, request: web.Request, session: Session) -> web.StreamResponse:
         form = await request.post()
