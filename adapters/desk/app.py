@@ -35,10 +35,11 @@ from adapters.desk.security import (
 from bot.answers import Outcome
 from bot.briefs import Status
 from bot.errors import BriefbotError, UnknownBrief, VersionConflict
+from bot.limits import RateLimiter
 from bot.newsroom import Asker, Newsroom
 from bot.store import Version
 
-__all__ = ["DESK_CHANNEL", "STILL_RIGHT_DAYS", "Desk", "desk_routes"]
+__all__ = ["DESK_CHANNEL", "SIGN_IN_ATTEMPTS_PER_MINUTE", "STILL_RIGHT_DAYS", "Desk", "desk_routes"]
 
 DESK_CHANNEL = "desk"
 STILL_RIGHT_DAYS = 14
@@ -47,6 +48,9 @@ TOP = 5
 """How many briefs and gaps the overview pictures."""
 HERE = Path(__file__).parent
 SIGN_IN_SECONDS = 3600
+SIGN_IN_ATTEMPTS_PER_MINUTE = 10
+"""Sign-ins one client address may try a minute: a person mistyping a token tries a few times, a script
+guessing tokens is slowed to this (each token is 16 characters or more, so guessing was hopeless anyway)."""
 
 Handler = Callable[[web.Request, Session], Awaitable[web.StreamResponse]]
 
@@ -63,6 +67,7 @@ class Desk:
         self.newsroom = newsroom
         self.api = api
         self.sessions = Sessions(timedelta(hours=session_hours))
+        self.attempts = RateLimiter(SIGN_IN_ATTEMPTS_PER_MINUTE)
         self.dismissals = Dismissals(newsroom.store.root)
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined
@@ -115,6 +120,12 @@ class Desk:
 
     async def sign_in(self, request: web.Request) -> web.StreamResponse:
         form = await request.post()
+        client = self.api.client(request.remote, request.headers.getall("X-Forwarded-For", []))
+        if not self.attempts.allow(client):
+            problem = f"Too many sign-ins from your address ({self.attempts.per_minute} a minute): wait a minute."
+            refused = await self.sign_in_form(request, problem, 429)
+            refused.headers["Retry-After"] = "60"
+            return refused
         offered, expected = str(form.get(CSRF_FIELD, "")), request.cookies.get(PRE_COOKIE, "")
         if not same_origin(request) or not expected or not Sessions.same_token(offered, expected):
             return await self.sign_in_form(request, "The sign-in form had expired; please sign in again.", 403)
