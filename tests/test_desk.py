@@ -200,6 +200,21 @@ async def test_still_right_makes_a_new_version_with_the_review_date_moved_on(ser
     assert latest.brief.review_by == date(2026, 12, 9)
 
 
+async def test_still_right_moves_the_review_on_by_the_step_picked_and_only_a_listed_one(
+    served: Served, clock: Clock
+) -> None:
+    """Picking 30 days reviews the brief 30 days from today; a step not offered is refused and changes nothing."""
+    await served.sign_in()
+    brief = next(v for v in served.newsroom.briefs(EDITOR) if v.brief.stale_at(clock.now))
+    path, csrf = f"/desk/briefs/{brief.brief.id}/still-right", await served.csrf("/desk/stale")
+    refused = await served.client.post(path, data={"csrf": csrf, "version": str(brief.number), "days": "45"})
+    assert (refused.status_code, served.newsroom.show(brief.brief.id, EDITOR).number) == (400, brief.number)
+    assert "7, 14, 30, 90 days away, not &#39;45&#39;" in refused.text
+    moved = await served.client.post(path, data={"csrf": csrf, "version": str(brief.number), "days": "30"})
+    assert moved.status_code == 303
+    assert served.newsroom.show(brief.brief.id, EDITOR).brief.review_by == date(2026, 12, 25)
+
+
 async def test_an_edit_refused_by_the_brief_checks_says_why_beside_the_field(served: Served) -> None:
     """A source without a link comes back as 422 with the command line's message beside the sources field."""
     await served.sign_in()

@@ -139,9 +139,15 @@ def test_an_editor_fills_a_gap_marks_a_stale_brief_merges_an_edit_and_signs_out(
     page.get_by_role("link", name="Stale", exact=True).click()
     _check(page, "stale")
     first = page.locator(".card h2").first.inner_text()
+    first_id = page.locator(".card h2 a").first.get_attribute("href").rsplit("/", 1)[-1]
+    page.locator(".card").first.get_by_label("Review again in").select_option("30")
+    before = datetime.now(UTC).date()
     page.get_by_role("button", name=f"Still right: {first}").click()
     page.wait_for_url(f"{desk}/desk/stale")
     assert page.get_by_role("button", name=f"Still right: {first}").count() == 0
+    reviewed = httpx.get(f"{desk}/api/briefs/{first_id}", headers={"Authorization": f"Bearer {BEN}"}).json()
+    in_30_days = {(day + timedelta(days=30)).isoformat() for day in (before, datetime.now(UTC).date())}
+    assert reviewed["review_by"] in in_30_days  # either side of midnight
 
     page.goto(f"{desk}/desk/briefs/lunar-mining-treaty-talks/edit")
     _check(page, "edit")

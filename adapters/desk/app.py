@@ -39,11 +39,13 @@ from bot.limits import RateLimiter
 from bot.newsroom import Asker, Newsroom
 from bot.store import Version
 
-__all__ = ["DESK_CHANNEL", "SIGN_IN_ATTEMPTS_PER_MINUTE", "STILL_RIGHT_DAYS", "Desk", "desk_routes"]
+__all__ = ["DESK_CHANNEL", "REVIEW_STEPS", "SIGN_IN_ATTEMPTS_PER_MINUTE", "STILL_RIGHT_DAYS", "Desk", "desk_routes"]
 
 DESK_CHANNEL = "desk"
 STILL_RIGHT_DAYS = 14
-"""How far "still right" moves a stale brief's review date on, from today."""
+"""How far "still right" moves a stale brief's review date on, from today, unless the editor picks another step."""
+REVIEW_STEPS = (7, STILL_RIGHT_DAYS, 30, 90)
+"""The steps, in days, an editor may pick for the next review when marking a brief still right."""
 TOP = 5
 """How many briefs and gaps the overview pictures."""
 HERE = Path(__file__).parent
@@ -200,15 +202,19 @@ class Desk:
         now = self.newsroom.now()
         found = [v for v in self.newsroom.briefs(self.editor(session)) if v.brief.stale_at(now)]
         found.sort(key=lambda v: (v.brief.review_by, v.brief.id))
-        return self.page("stale", session, briefs=found, days=STILL_RIGHT_DAYS, problem="")
+        return self.page("stale", session, briefs=found, days=STILL_RIGHT_DAYS, steps=REVIEW_STEPS, problem="")
 
     async def still_right(self, request: web.Request, session: Session) -> web.StreamResponse:
         form = await request.post()
         brief_id = request.match_info["id"]
         base = str(form.get("version", ""))
+        step = str(form.get("days", STILL_RIGHT_DAYS))
+        if not step.isdigit() or int(step) not in REVIEW_STEPS:
+            steps = ", ".join(str(days) for days in REVIEW_STEPS)
+            return self.page("refused", session, 400, problem=f"The next review is {steps} days away, not {step!r}.")
         now = self.newsroom.now()
         version: Version = self.newsroom.show(brief_id, self.editor(session), int(base) if base.isdigit() else None)
-        brief = replace(version.brief, review_by=now.date() + timedelta(days=STILL_RIGHT_DAYS), updated=now)
+        brief = replace(version.brief, review_by=now.date() + timedelta(days=int(step)), updated=now)
         try:
             self.newsroom.push(brief, editor=session.editor, channel=DESK_CHANNEL, expected_version=version.number)
         except VersionConflict as conflict:
