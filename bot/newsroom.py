@@ -150,11 +150,11 @@ class Newsroom:
                 log.warning("the question was answered but not logged: %s", error)  # answering matters more
         return answer
 
-    def read_question(self, question: str) -> Query:
-        """A question as the bot reads it for searching: its stemmed terms, names folded, typos corrected."""
+    def read_questions(self, questions: Iterable[str]) -> list[Query]:
+        """Questions as the bot reads them for searching: stemmed terms, names folded, typos corrected."""
         with self._lock:
             self._held.sync()
-            return self._held.index.analyze(question)
+            return [self._held.index.analyze(question) for question in questions]
 
     def answer_brief(self, brief_id: str, asker: Asker, query: str = "") -> Answer:
         """The answer for one chosen brief (a reporter picked it from choices or suggestions)."""

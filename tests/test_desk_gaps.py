@@ -24,7 +24,7 @@ def test_wordings_of_one_question_are_one_gap_whichever_brief_was_nearest(newsro
         LoggedQuestion("Putin Trump summit", "c", at + timedelta(hours=2), (KREMLIN,)),
         LoggedQuestion("riverton school closures", "d", at, ()),
     ]
-    gaps = group_questions(logged, lambda text: newsroom.read_question(text).terms)
+    gaps = group_questions(logged, lambda text: newsroom.read_questions([text])[0].terms)
     assert [(g.wordings, g.count, g.askers) for g in gaps] == [
         (("Putin Trump summit", "kremlin trump meeting?"), 3, ("c", "b", "a")),
         (("riverton school closures",), 1, ("d",)),
@@ -38,7 +38,7 @@ def test_questions_sharing_one_name_and_their_nearest_brief_stay_two_gaps(newsro
         LoggedQuestion("putin trump summit", "a", at, (KREMLIN,)),
         LoggedQuestion("trump tariffs on china", "b", at, (KREMLIN,)),
     ]
-    gaps = group_questions(logged, lambda text: newsroom.read_question(text).terms)
+    gaps = group_questions(logged, lambda text: newsroom.read_questions([text])[0].terms)
     assert sorted(g.wordings for g in gaps) == [("putin trump summit",), ("trump tariffs on china",)]
 
 

@@ -104,7 +104,10 @@ class Desk:
 
     def gap_groups(self) -> list[GapGroup]:
         """The unanswered questions as gaps, each read as the bot reads questions."""
-        return group_questions(self.newsroom.store.questions(), lambda text: self.newsroom.read_question(text).terms)
+        logged = self.newsroom.store.questions()
+        texts = list({question.text for question in logged})
+        terms = {text: query.terms for text, query in zip(texts, self.newsroom.read_questions(texts), strict=True)}
+        return group_questions(logged, terms.__getitem__)
 
     def editor(self, session: Session) -> Asker:
         """The signed-in editor, who sees drafts and embargoed briefs."""

@@ -26,7 +26,7 @@ from bot.words import stem
 __all__ = ["DISMISSED_FILE", "Dismissals", "GapGroup", "Reader", "group_questions"]
 
 Reader = Callable[[str], Sequence[str]]
-"""How a question is read into terms: the newsroom's own reading (``Newsroom.read_question``)."""
+"""How a question is read into terms: the newsroom's own reading (``Newsroom.read_questions``)."""
 
 DISMISSED_FILE = "desk-dismissed.json"
 SAME_WORDS = 0.5
