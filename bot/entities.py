@@ -18,7 +18,7 @@ import yaml
 from bot.errors import BriefError
 from bot.words import STOPWORDS
 
-__all__ = ["DEFAULT_ENTITIES", "Entities", "load_entities"]
+__all__ = ["DEFAULT_ENTITIES", "KINDRED_NAMES", "Entities", "load_entities"]
 
 DEFAULT_ENTITIES: tuple[tuple[str, ...], ...] = (
     ("European Union", "EU"),
@@ -46,6 +46,15 @@ DEFAULT_ENTITIES: tuple[tuple[str, ...], ...] = (
     ("Congressional Budget Office", "CBO"),
 )
 """Groups every newsroom shares; the first name of each group names it."""
+
+KINDRED_NAMES: tuple[tuple[str, ...], ...] = (
+    ("Kremlin", "Putin", "Moscow"),
+    ("Pentagon", "DoD"),
+    ("Vatican", "Pope"),
+)
+"""Names that stand for one another when editors group the questions nobody had a brief for ("kremlin trump
+meeting?" and "putin trump summit" are one gap), but not when searching: a reporter asking about Putin's health
+does not want every brief that names Moscow. One-word names only, matched as the core reads them (stemmed)."""
 
 
 EXACT_CASE_LENGTH = 3

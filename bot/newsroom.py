@@ -27,7 +27,7 @@ from bot.holdings import Holdings, Listener, Update
 from bot.limits import RateLimiter
 from bot.observing import Observer
 from bot.outcomes import OutcomeLog
-from bot.search import SearchIndex
+from bot.search import Query, SearchIndex
 from bot.settings import Settings
 from bot.store import LatestVersions, LoggedQuestion, Pushed, TinyStore, Version
 
@@ -150,7 +150,7 @@ class Newsroom:
             ]
         answer = decide(query, ranked, now)
         if self.outcomes is not None:
-            self.outcomes.record(answer)
+            self.outcomes.record(answer, asker.name)
         if answer.outcome is Outcome.NO_MATCH and query.terms:
             try:
                 self.store.log_question(
@@ -167,6 +167,12 @@ class Newsroom:
         id, of ``kind``); it is taken now. Surfaces ask before answering, so a retry that lands on another replica
         is answered once; with a store one process serves, the surface's own memory does this and it is True."""
         return self.store.first_time(kind, item)
+
+    def read_questions(self, questions: Iterable[str]) -> list[Query]:
+        """Questions as the bot reads them for searching: stemmed terms, names folded, typos corrected."""
+        with self._lock:
+            self._held.sync()
+            return [self._held.index.analyze(question) for question in questions]
 
     def answer_brief(self, brief_id: str, asker: Asker, query: str = "") -> Answer:
         """The answer for one chosen brief (a reporter picked it from choices or suggestions)."""
@@ -356,7 +362,7 @@ def open_newsroom(settings: Settings, *, seed: bool = False, clock: Clock = utc_
     samples = sample_briefs_path() if seed and settings.seed_samples else None
     entities = load_entities(settings.entities) if settings.entities else None
     store = open_store(settings)
-    outcomes = OutcomeLog(settings.store, settings.outcome_retention_days)
+    outcomes = OutcomeLog(settings.store, settings.outcome_retention_days, askers=settings.outcome_askers)
     return Newsroom(store, clock=clock, samples=samples, entities=entities, outcomes=outcomes)
 
 

@@ -2,9 +2,10 @@
 
 One JSON line a question, appended to ``outcomes.jsonl`` in the store folder:
 when it was asked, its outcome and the brief it was answered with. Who asked
-is not recorded. Lines older than the retention are dropped: reading skips
-them, and the file is rewritten without them at most once a day, so it holds
-about the retention's worth of questions and a read is bounded by it. A line
+is recorded only when the settings say so (``outcome_askers``). Lines older than
+the retention are dropped: reading skips them, and the file is rewritten without
+them at most once a day, so it holds about the retention's worth of questions
+and a read is bounded by it. A line
 torn by a crash is skipped. Recording never stops an answer: a log that cannot
 be written is logged as a warning.
 """
@@ -39,29 +40,41 @@ class Recorded:
     asked_at: datetime
     outcome: Outcome
     brief_id: str | None
+    asker: str | None = None
+    """Who asked, when the log records askers."""
 
 
 class OutcomeLog:
     """The outcomes of questions within the retention, in a file in the store folder (or in memory, for tests)."""
 
-    def __init__(self, folder: Path | None, retention_days: int = DEFAULT_RETENTION_DAYS) -> None:
+    def __init__(
+        self, folder: Path | None, retention_days: int = DEFAULT_RETENTION_DAYS, *, askers: bool = False
+    ) -> None:
         self.path = folder / OUTCOMES_FILE if folder is not None else None
         self.retention = timedelta(days=retention_days)
+        self.askers = askers
+        """Whether who asked is recorded (off unless the newsroom's settings say so)."""
         self._memory: list[Recorded] = []
         self._lock = threading.Lock()
         self._pruned_at: datetime | None = None
 
-    def record(self, answer: Answer) -> None:
-        """Record an answer's outcome and brief at the time it was asked."""
-        entry = Recorded(answer.asked_at, answer.outcome, answer.brief.id if answer.brief else None)
+    def record(self, answer: Answer, asker: str | None = None) -> None:
+        """Record an answer's outcome and brief at the time it was asked, and who asked only if askers are kept."""
+        entry = Recorded(
+            answer.asked_at,
+            answer.outcome,
+            answer.brief.id if answer.brief else None,
+            asker if self.askers else None,
+        )
         with self._lock:
             if self.path is None:
                 self._memory.append(entry)
                 self._memory = [e for e in self._memory if e.asked_at >= entry.asked_at - self.retention]
                 return
-            line = json.dumps(
-                {"at": entry.asked_at.isoformat(), "outcome": entry.outcome.value, "brief": entry.brief_id}
-            )
+            fields = {"at": entry.asked_at.isoformat(), "outcome": entry.outcome.value, "brief": entry.brief_id}
+            if entry.asker is not None:
+                fields["asker"] = entry.asker
+            line = json.dumps(fields, ensure_ascii=False)
             try:
                 with self.path.open("a", encoding="utf-8") as handle:
                     handle.write(line + "\n")
@@ -87,11 +100,12 @@ class OutcomeLog:
         for line in text.splitlines():
             try:
                 record = json.loads(line)
-                brief = record["brief"]
+                brief, asker = record["brief"], record.get("asker")
                 yield Recorded(
                     datetime.fromisoformat(record["at"]),
                     Outcome(record["outcome"]),
                     brief if isinstance(brief, str) else None,
+                    asker if isinstance(asker, str) else None,
                 )
             except (ValueError, KeyError, TypeError):
                 continue  # torn by a crash, or not ours

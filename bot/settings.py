@@ -30,3 +30,5 @@ class Settings:
     """Questions one person may ask a minute in chat and over the API (0: no limit)."""
     outcome_retention_days: int = DEFAULT_RETENTION_DAYS
     """How many days each question's outcome is kept for the editors' desk."""
+    outcome_askers: bool = False
+    """Whether each question's outcome is recorded with who asked, and the desk shows who asked a gap."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from ipaddress import ip_network
@@ -15,7 +16,6 @@ from conftest import EDITOR, REPORTER, SAMPLE_BRIEFS, Clock
 
 from adapters.api_access import ApiSettings
 from adapters.desk.app import desk_routes
-from adapters.desk.gaps import group_questions
 from adapters.desk.security import SECURITY_HEADERS, SESSION_COOKIE
 from adapters.http_api import api_routes
 from adapters.serve import start_http
@@ -52,10 +52,11 @@ def _csrf(html: str) -> str:
     return found[1]
 
 
-@pytest.fixture
-async def served(tmp_path: Path, clock: Clock) -> AsyncIterator[Served]:
-    """``briefbot serve``'s API and desk over the sample briefs in a store on disk, with Anna's token."""
-    newsroom = Newsroom(TinyStore(tmp_path), clock=clock, samples=SAMPLE_BRIEFS, outcomes=OutcomeLog(tmp_path))
+@asynccontextmanager
+async def serving(folder: Path, clock: Clock, *, askers: bool = False) -> AsyncIterator[Served]:
+    """``briefbot serve``'s API and desk over the sample briefs in a store in ``folder``, with Anna's token."""
+    outcomes = OutcomeLog(folder, askers=askers)
+    newsroom = Newsroom(TinyStore(folder), clock=clock, samples=SAMPLE_BRIEFS, outcomes=outcomes)
     api = ApiSettings({ANNA: "Anna Kowalski"})
     runner = await start_http([], "127.0.0.1", 0, api_routes(newsroom, api) + desk_routes(newsroom, api, 8))
     host, port = runner.addresses[0][:2]
@@ -63,6 +64,13 @@ async def served(tmp_path: Path, clock: Clock) -> AsyncIterator[Served]:
     async with httpx.AsyncClient(base_url=url, timeout=10) as client:
         yield Served(url, newsroom, client)
     await runner.cleanup()
+
+
+@pytest.fixture
+async def served(tmp_path: Path, clock: Clock) -> AsyncIterator[Served]:
+    """``briefbot serve``'s API and desk over the sample briefs in a store on disk, with Anna's token."""
+    async with serving(tmp_path, clock) as server:
+        yield server
 
 
 PAGES = ["/desk", "/desk/gaps", "/desk/stale", "/desk/briefs", f"/desk/briefs/{KREMLIN}", "/desk/new"]
@@ -192,6 +200,21 @@ async def test_still_right_makes_a_new_version_with_the_review_date_moved_on(ser
     assert latest.brief.review_by == date(2026, 12, 9)
 
 
+async def test_still_right_moves_the_review_on_by_the_step_picked_and_only_a_listed_one(
+    served: Served, clock: Clock
+) -> None:
+    """Picking 30 days reviews the brief 30 days from today; a step not offered is refused and changes nothing."""
+    await served.sign_in()
+    brief = next(v for v in served.newsroom.briefs(EDITOR) if v.brief.stale_at(clock.now))
+    path, csrf = f"/desk/briefs/{brief.brief.id}/still-right", await served.csrf("/desk/stale")
+    refused = await served.client.post(path, data={"csrf": csrf, "version": str(brief.number), "days": "45"})
+    assert (refused.status_code, served.newsroom.show(brief.brief.id, EDITOR).number) == (400, brief.number)
+    assert "7, 14, 30, 90 days away, not &#39;45&#39;" in refused.text
+    moved = await served.client.post(path, data={"csrf": csrf, "version": str(brief.number), "days": "30"})
+    assert moved.status_code == 303
+    assert served.newsroom.show(brief.brief.id, EDITOR).brief.review_by == date(2026, 12, 25)
+
+
 async def test_an_edit_refused_by_the_brief_checks_says_why_beside_the_field(served: Served) -> None:
     """A source without a link comes back as 422 with the command line's message beside the sources field."""
     await served.sign_in()
@@ -247,35 +270,3 @@ async def test_the_overview_counts_outcomes_from_the_log(served: Served) -> None
     assert "2 in all, 1 answered, 0 choices, 1 no match" in page
     assert "Kremlin says it remains open to a Putin-Trump meeting: 1" in page
     assert REPORTER.name  # questions over the API are answered as reporters see briefs
-
-
-def test_wordings_of_one_question_are_one_gap_and_others_stay_apart() -> None:
-    """Questions sharing a word and a nearest brief ("kremlin trump meeting?", "putin trump summit") are one gap."""
-    at = datetime(2026, 11, 25, 9, tzinfo=UTC)
-    logged = [
-        LoggedQuestion("kremlin trump meeting?", "a", at, ("russia-talks",)),
-        LoggedQuestion("putin trump summit", "b", at + timedelta(hours=1), ("russia-talks",)),
-        LoggedQuestion("Putin Trump summit", "c", at + timedelta(hours=2), ("russia-talks",)),
-        LoggedQuestion("riverton school closures", "d", at, ("russia-talks",)),
-    ]
-    gaps = group_questions(logged)
-    assert [(g.wordings, g.count) for g in gaps] == [
-        (("Putin Trump summit", "kremlin trump meeting?"), 3),
-        (("riverton school closures",), 1),
-    ]
-
-
-async def test_a_dismissed_gap_is_hidden_until_it_is_asked_again(served: Served, clock: Clock) -> None:
-    """Dismiss hides a gap from the gaps page; the same question asked later brings it back."""
-    await served.sign_in()
-    served.newsroom.ask("zebra crossing bylaws in Tallinn", REPORTER)
-    page = (await served.client.get("/desk/gaps")).text
-    assert "zebra crossing bylaws in Tallinn" in page
-    dismissed = await served.client.post(
-        "/desk/gaps/dismiss", data={"csrf": _csrf(page), "wording": "zebra crossing bylaws in Tallinn"}
-    )
-    assert dismissed.status_code == 303
-    assert "zebra crossing" not in (await served.client.get("/desk/gaps")).text
-    clock.now += timedelta(minutes=5)
-    served.newsroom.ask("Zebra crossing bylaws in Tallinn", REPORTER)
-    assert "Asked 2 times" in (await served.client.get("/desk/gaps")).text

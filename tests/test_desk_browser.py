@@ -34,6 +34,11 @@ AXE = (REPO / "tests" / "vendor" / "axe-core" / "axe.min.js").read_text(encoding
 SHOTS = REPO / "test-output" / "desk"
 GAP_QUESTION = "lunar mining treaty talks"
 HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
+KEYBOARD_GAP = "orbital debris tax proposal"
+FOCUS_SHOWN = """() => {
+  const style = getComputedStyle(document.activeElement);
+  return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -134,9 +139,15 @@ def test_an_editor_fills_a_gap_marks_a_stale_brief_merges_an_edit_and_signs_out(
     page.get_by_role("link", name="Stale", exact=True).click()
     _check(page, "stale")
     first = page.locator(".card h2").first.inner_text()
+    first_id = page.locator(".card h2 a").first.get_attribute("href").rsplit("/", 1)[-1]
+    page.locator(".card").first.get_by_label("Review again in").select_option("30")
+    before = datetime.now(UTC).date()
     page.get_by_role("button", name=f"Still right: {first}").click()
     page.wait_for_url(f"{desk}/desk/stale")
     assert page.get_by_role("button", name=f"Still right: {first}").count() == 0
+    reviewed = httpx.get(f"{desk}/api/briefs/{first_id}", headers={"Authorization": f"Bearer {BEN}"}).json()
+    in_30_days = {(day + timedelta(days=30)).isoformat() for day in (before, datetime.now(UTC).date())}
+    assert reviewed["review_by"] in in_30_days  # either side of midnight
 
     page.goto(f"{desk}/desk/briefs/lunar-mining-treaty-talks/edit")
     _check(page, "edit")
@@ -219,4 +230,65 @@ def test_every_page_fits_a_phone_and_signing_in_needs_only_a_keyboard(desk: str,
         page.goto(f"{desk}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
         _check(page, name)
+    page.close()
+
+
+def _tab_to(page: Any, found: str, most: int = 60) -> None:
+    """Press Tab until ``found`` (a script over the focused element ``e``) holds, each stop visibly focused."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        assert page.evaluate(FOCUS_SHOWN), page.evaluate("document.activeElement.outerHTML")
+        if page.evaluate(f"(() => {{ const e = document.activeElement; return Boolean({found}); }})()"):
+            return
+    raise AssertionError(f"no focusable element where {found} in {most} presses of Tab")
+
+
+def test_an_editor_fills_a_gap_and_reverts_with_the_keyboard_alone(desk: str, browser: Any) -> None:
+    """Without a mouse: skip to the page, reach Gaps, start a brief from a gap, fill it, push, revert and sign out."""
+    assert _ask(desk, KEYBOARD_GAP)["status"] == "no_match"
+    page = browser.new_page()
+    page.goto(f"{desk}/desk/signin")
+    _tab_to(page, "e.id === 'token'")
+    page.keyboard.type(ANNA)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{desk}/desk")
+
+    page.keyboard.press("Tab")  # the first stop is the skip link, shown when focused
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the page"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().left") >= 0
+    _tab_to(page, "e.textContent === 'Gaps'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{desk}/desk/gaps")
+    _tab_to(page, f"e.textContent === 'Start a brief' && e.closest('.card').textContent.includes('{KEYBOARD_GAP}')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{desk}/desk/new?*")
+    assert page.get_by_label("Title").input_value() == "Orbital debris tax proposal"
+    _tab_to(page, "e.id === 'f-summary'")
+    page.keyboard.type("A tax on orbital debris is proposed by the space agency; a vote is due in March.")
+    page.keyboard.press("Tab")
+    page.keyboard.type("## Key points\n- The tax is per object left in orbit.")
+    _tab_to(page, "e.textContent === 'Push'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{desk}/desk/briefs/orbital-debris-tax-proposal")
+
+    page.goto(f"{desk}/desk/briefs/orbital-debris-tax-proposal/edit")
+    _tab_to(page, "e.id === 'f-tags'")
+    page.keyboard.type("space, tax")
+    page.keyboard.press("Enter")  # Enter in a field sends the form, as everywhere
+    page.wait_for_url(f"{desk}/desk/briefs/orbital-debris-tax-proposal")
+    _tab_to(page, "e.textContent === 'Revert to v1'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{desk}/desk/briefs/orbital-debris-tax-proposal/revert?to=1")
+    _check(page, "revert")
+    _tab_to(page, "e.tagName === 'BUTTON' && e.textContent === 'Revert to v1'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{desk}/desk/briefs/orbital-debris-tax-proposal")
+    assert page.locator("main p").first.inner_text() == "orbital-debris-tax-proposal · v3 · published"
+    answer = _ask(desk, KEYBOARD_GAP)
+    assert (answer["status"], answer["brief"]["id"]) == ("answer", "orbital-debris-tax-proposal")
+
+    page.goto(f"{desk}/desk")
+    _tab_to(page, "e.textContent === 'Sign out'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{desk}/desk/signin")
     page.close()

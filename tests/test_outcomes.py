@@ -78,3 +78,15 @@ def test_a_retention_that_is_not_a_number_of_days_is_refused_by_name(text: str) 
     """A retention of 0, a negative, a word or a fraction stops every command with a message naming the setting."""
     with pytest.raises(SettingsError, match="BRIEFBOT_OUTCOME_DAYS: expected a number of days"):
         load_config({"BRIEFBOT_OUTCOME_DAYS": text})
+
+
+def test_who_asked_is_recorded_only_when_the_setting_says_so(tmp_path: Path) -> None:
+    """``BRIEFBOT_OUTCOME_ASKERS=1`` records the asker's name with each outcome; unset, the log never holds it."""
+    for environ, folder in (({"BRIEFBOT_OUTCOME_ASKERS": "1"}, tmp_path / "on"), ({}, tmp_path / "off")):
+        newsroom = open_newsroom(load_config(environ, store=folder).core, clock=Clock())
+        newsroom.ask("latest Kremlin stance on a Trump meeting", REPORTER)
+        assert newsroom.outcomes is not None
+        asked = [r.asker for r in newsroom.outcomes.since(NOW - timedelta(days=1), NOW)]
+        on = bool(environ)
+        assert asked == [REPORTER.name if on else None]
+        assert (REPORTER.name in (folder / OUTCOMES_FILE).read_text(encoding="utf-8")) is on

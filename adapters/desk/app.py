@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from adapters.api_access import ApiSettings
 from adapters.desk import charts
-from adapters.desk.gaps import Dismissals, group_questions
+from adapters.desk.gaps import Dismissals, GapGroup, group_questions
 from adapters.desk.security import (
     CSRF_FIELD,
     PRE_COOKIE,
@@ -35,18 +35,24 @@ from adapters.desk.security import (
 from bot.answers import Outcome
 from bot.briefs import Status
 from bot.errors import BriefbotError, UnknownBrief, VersionConflict
+from bot.limits import RateLimiter
 from bot.newsroom import Asker, Newsroom
 from bot.store import Version
 
-__all__ = ["DESK_CHANNEL", "STILL_RIGHT_DAYS", "Desk", "desk_routes"]
+__all__ = ["DESK_CHANNEL", "REVIEW_STEPS", "SIGN_IN_ATTEMPTS_PER_MINUTE", "STILL_RIGHT_DAYS", "Desk", "desk_routes"]
 
 DESK_CHANNEL = "desk"
 STILL_RIGHT_DAYS = 14
-"""How far "still right" moves a stale brief's review date on, from today."""
+"""How far "still right" moves a stale brief's review date on, from today, unless the editor picks another step."""
+REVIEW_STEPS = (7, STILL_RIGHT_DAYS, 30, 90)
+"""The steps, in days, an editor may pick for the next review when marking a brief still right."""
 TOP = 5
 """How many briefs and gaps the overview pictures."""
 HERE = Path(__file__).parent
 SIGN_IN_SECONDS = 3600
+SIGN_IN_ATTEMPTS_PER_MINUTE = 10
+"""Sign-ins one client address may try a minute: a person mistyping a token tries a few times, a script
+guessing tokens is slowed to this (each token is 16 characters or more, so guessing was hopeless anyway)."""
 
 Handler = Callable[[web.Request, Session], Awaitable[web.StreamResponse]]
 
@@ -63,6 +69,7 @@ class Desk:
         self.newsroom = newsroom
         self.api = api
         self.sessions = Sessions(timedelta(hours=session_hours))
+        self.attempts = RateLimiter(SIGN_IN_ATTEMPTS_PER_MINUTE)
         self.dismissals = Dismissals(newsroom.store.root)
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined
@@ -95,6 +102,13 @@ class Desk:
 
         return guarded
 
+    def gap_groups(self) -> list[GapGroup]:
+        """The unanswered questions as gaps, each read as the bot reads questions."""
+        logged = self.newsroom.store.questions()
+        texts = list({question.text for question in logged})
+        terms = {text: query.terms for text, query in zip(texts, self.newsroom.read_questions(texts), strict=True)}
+        return group_questions(logged, terms.__getitem__)
+
     def editor(self, session: Session) -> Asker:
         """The signed-in editor, who sees drafts and embargoed briefs."""
         return Asker(session.editor, is_editor=True)
@@ -111,6 +125,12 @@ class Desk:
 
     async def sign_in(self, request: web.Request) -> web.StreamResponse:
         form = await request.post()
+        client = self.api.client(request.remote, request.headers.getall("X-Forwarded-For", []))
+        if not self.attempts.allow(client):
+            problem = f"Too many sign-ins from your address ({self.attempts.per_minute} a minute): wait a minute."
+            refused = await self.sign_in_form(request, problem, 429)
+            refused.headers["Retry-After"] = "60"
+            return refused
         offered, expected = str(form.get(CSRF_FIELD, "")), request.cookies.get(PRE_COOKIE, "")
         if not same_origin(request) or not expected or not Sessions.same_token(offered, expected):
             return await self.sign_in_form(request, "The sign-in form had expired; please sign in again.", 403)
@@ -153,7 +173,7 @@ class Desk:
             [(titles[brief_id], count, "outcome-answer") for brief_id, count in asked.most_common(TOP)],
             f"Most asked briefs over the last {charts.DAYS} days",
         )
-        gaps = self.dismissals.visible(group_questions(self.newsroom.store.questions()))[:TOP]
+        gaps = self.dismissals.visible(self.gap_groups())[:TOP]
         top_gaps = charts.bar_chart([(g.question, g.count, "outcome-no_match") for g in gaps], "Top gaps")
         embargoed = sorted(
             (v for v in briefs if v.brief.status is Status.EMBARGOED),
@@ -172,8 +192,9 @@ class Desk:
         )
 
     async def gaps(self, request: web.Request, session: Session) -> web.StreamResponse:
-        groups = self.dismissals.visible(group_questions(self.newsroom.store.questions()))
-        return self.page("gaps", session, gaps=groups)
+        groups = self.dismissals.visible(self.gap_groups())
+        who_asked = self.newsroom.outcomes is not None and self.newsroom.outcomes.askers
+        return self.page("gaps", session, gaps=groups, who_asked=who_asked)
 
     async def dismiss(self, request: web.Request, session: Session) -> web.StreamResponse:
         form = await request.post()
@@ -184,15 +205,19 @@ class Desk:
         now = self.newsroom.now()
         found = [v for v in self.newsroom.briefs(self.editor(session)) if v.brief.stale_at(now)]
         found.sort(key=lambda v: (v.brief.review_by, v.brief.id))
-        return self.page("stale", session, briefs=found, days=STILL_RIGHT_DAYS, problem="")
+        return self.page("stale", session, briefs=found, days=STILL_RIGHT_DAYS, steps=REVIEW_STEPS, problem="")
 
     async def still_right(self, request: web.Request, session: Session) -> web.StreamResponse:
         form = await request.post()
         brief_id = request.match_info["id"]
         base = str(form.get("version", ""))
+        step = str(form.get("days", STILL_RIGHT_DAYS))
+        if not step.isdigit() or int(step) not in REVIEW_STEPS:
+            steps = ", ".join(str(days) for days in REVIEW_STEPS)
+            return self.page("refused", session, 400, problem=f"The next review is {steps} days away, not {step!r}.")
         now = self.newsroom.now()
         version: Version = self.newsroom.show(brief_id, self.editor(session), int(base) if base.isdigit() else None)
-        brief = replace(version.brief, review_by=now.date() + timedelta(days=STILL_RIGHT_DAYS), updated=now)
+        brief = replace(version.brief, review_by=now.date() + timedelta(days=int(step)), updated=now)
         try:
             self.newsroom.push(brief, editor=session.editor, channel=DESK_CHANNEL, expected_version=version.number)
         except VersionConflict as conflict:

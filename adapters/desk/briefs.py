@@ -2,7 +2,9 @@
 
 A brief's page shows it as reporters see it, rendered from ``bot.view.view_of``
 as Slack and Discord render it, and every version with who pushed it, when and
-through which channel; any two versions side by side; and revert. The edit
+through which channel; any two versions side by side; and revert, which asks
+first on a page of its own (what the brief would become, and a button to
+confirm), so no click on the history changes a brief. The edit
 form is based on the version it opened with: when a colleague pushed
 meanwhile, the form comes back with everything the editor typed, their
 colleague's version and the difference, and the next push is based on the
@@ -102,6 +104,18 @@ def brief_routes(desk: Desk) -> list[web.RouteDef]:
             problem=problem,
         )
 
+    async def confirm_revert(request: web.Request, session: Session) -> web.StreamResponse:
+        """The question before a revert: the brief as it is, as it would be, and a button to confirm."""
+        brief_id = request.match_info["id"]
+        editor = desk.editor(session)
+        current = newsroom.show(brief_id, editor)
+        number = request.query.get("to", "")
+        if not number.isdigit():
+            raise UnknownBrief(brief_id, None)
+        target = newsroom.show(brief_id, editor, int(number))
+        diff = diff_rows(current.brief, target.brief)
+        return desk.page("revert", session, version=current, target=target, diff=diff)
+
     async def revert(request: web.Request, session: Session) -> web.StreamResponse:
         form = await request.post()
         brief_id = request.match_info["id"]
@@ -112,6 +126,8 @@ def brief_routes(desk: Desk) -> list[web.RouteDef]:
             return await brief_page(request, session, problem)
         if not number.isdigit():
             raise UnknownBrief(brief_id, None)
+        if form.get("confirm") != "yes":  # only the confirmation page's button reverts
+            return see_other(f"/desk/briefs/{brief_id}/revert?to={number}")
         newsroom.revert(brief_id, int(number), editor=session.editor, channel=DESK_CHANNEL)
         return see_other(f"/desk/briefs/{brief_id}")
 
@@ -189,6 +205,7 @@ def brief_routes(desk: Desk) -> list[web.RouteDef]:
     return [
         web.get("/desk/briefs", desk.guard(listing)),
         web.get("/desk/briefs/{id}", desk.guard(brief_page)),
+        web.get("/desk/briefs/{id}/revert", desk.guard(confirm_revert)),
         web.post("/desk/briefs/{id}/revert", desk.guard(revert)),
         web.get("/desk/briefs/{id}/edit", desk.guard(edit_form)),
         web.post("/desk/briefs/{id}/edit", desk.guard(save)),

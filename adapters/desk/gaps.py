@@ -1,30 +1,36 @@
 """Gaps as the desk shows them: unanswered questions grouped by what they ask about, and the ones dismissed.
 
-Two questions are one gap when half their words (stemmed, function words
-dropped) are the same, or when they share a word and the nearest brief the bot
-suggested for each was the same: "kremlin trump meeting?" and "putin trump
-summit" share "trump" and were both nearest to the same brief. A dismissed gap
-stays hidden until one of its questions is asked again after the dismissal.
-Dismissals are kept in ``desk-dismissed.json`` in the store folder.
+Each question is read as the bot reads it for searching (stems, entity names
+folded, typos corrected, function words dropped), then names that stand for one
+another in a newsroom's questions (Kremlin, Putin, Moscow) are folded too. Two
+questions are one gap when half their terms are the same: "kremlin trump
+meeting?" and "putin trump summit" share the Kremlin and Trump, whatever brief
+was nearest to each; "trump tariffs on china" shares only Trump and stays apart.
+A dismissed gap stays hidden until one of its questions is asked again after
+the dismissal. Dismissals are kept in ``desk-dismissed.json`` in the store folder.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bot.entities import KINDRED_NAMES
 from bot.store import LoggedQuestion
-from bot.words import STOPWORDS, stem, words
+from bot.words import stem
 
-__all__ = ["DISMISSED_FILE", "Dismissals", "GapGroup", "group_questions"]
+__all__ = ["DISMISSED_FILE", "Dismissals", "GapGroup", "Reader", "group_questions"]
+
+Reader = Callable[[str], Sequence[str]]
+"""How a question is read into terms: the newsroom's own reading (``Newsroom.read_questions``)."""
 
 DISMISSED_FILE = "desk-dismissed.json"
 SAME_WORDS = 0.5
-"""The share of their words two questions must have in common to be one gap on their words alone."""
+"""The share of their terms two questions must have in common to be one gap."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,8 @@ class GapGroup:
     wordings: tuple[str, ...]
     count: int
     last_asked: datetime
+    askers: tuple[str, ...] = ()
+    """Who asked, most recent first (shown only when the newsroom records who asked)."""
 
     @property
     def question(self) -> str:
@@ -41,22 +49,24 @@ class GapGroup:
         return self.wordings[0]
 
 
-def _terms(text: str) -> frozenset[str]:
-    return frozenset(stem(word) for word in words(text) if word not in STOPWORDS)
+KIN = {stem(name.casefold()): "kin" + stem(group[0].casefold()) for group in KINDRED_NAMES for name in group}
+
+
+def _terms(read: Reader, text: str) -> frozenset[str]:
+    return frozenset(KIN.get(term, term) for term in read(text))
 
 
 def _key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def group_questions(logged: Sequence[LoggedQuestion]) -> list[GapGroup]:
+def group_questions(logged: Sequence[LoggedQuestion], read: Reader) -> list[GapGroup]:
     """The logged questions as gaps, most asked first (then most recently asked)."""
     by_wording: dict[str, list[LoggedQuestion]] = {}
     for question in logged:
         by_wording.setdefault(_key(question.text), []).append(question)
     keys = list(by_wording)
-    terms = {key: _terms(key) for key in keys}
-    nearest = {key: next((q.suggestions[0] for q in by_wording[key] if q.suggestions), None) for key in keys}
+    terms = {key: _terms(read, by_wording[key][-1].text) for key in keys}
     parent = {key: key for key in keys}
 
     def root(key: str) -> str:
@@ -69,9 +79,7 @@ def group_questions(logged: Sequence[LoggedQuestion]) -> list[GapGroup]:
         for other in keys[i + 1 :]:
             shared = terms[one] & terms[other]
             union = terms[one] | terms[other]
-            same_words = bool(union) and len(shared) / len(union) >= SAME_WORDS
-            same_brief = bool(shared) and nearest[one] is not None and nearest[one] == nearest[other]
-            if same_words or same_brief:
+            if union and len(shared) / len(union) >= SAME_WORDS:
                 parent[root(other)] = root(one)
     groups: dict[str, list[str]] = {}
     for key in keys:
@@ -81,7 +89,8 @@ def group_questions(logged: Sequence[LoggedQuestion]) -> list[GapGroup]:
         members.sort(key=lambda key: (-len(by_wording[key]), key))
         asked = [q for key in members for q in by_wording[key]]
         wordings = tuple(by_wording[key][-1].text for key in members)
-        gaps.append(GapGroup(wordings, len(asked), max(q.asked_at for q in asked)))
+        askers = tuple(dict.fromkeys(q.asker for q in sorted(asked, key=lambda q: q.asked_at, reverse=True)))
+        gaps.append(GapGroup(wordings, len(asked), max(q.asked_at for q in asked), askers))
     return sorted(gaps, key=lambda gap: (-gap.count, -gap.last_asked.timestamp()))
 
 
