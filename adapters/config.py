@@ -186,6 +186,8 @@ RATE_LIMIT = Variable("BRIEFBOT_RATE_LIMIT", "core", f"`{PER_MINUTE}`", _count(P
     "questions one person (an anonymous API reader: one address) may ask a minute; `0` for no limit")
 OUTCOME_DAYS = Variable("BRIEFBOT_OUTCOME_DAYS", "core", f"`{RETENTION}`", _whole(RETENTION, "days"),
     "days each question's outcome (answered, choices, no match) and brief are kept for the editors' desk")
+SEMANTIC = Variable("BRIEFBOT_SEMANTIC", "core", "`0`", _flag(False),
+    "`1` also answers by meaning: other words, other languages (needs `pip install 'briefbot[semantic]'`)")
 PUSH_TOKEN = Variable("BRIEFBOT_TOKEN", "push", "none", _text,
     "your editor's token for `briefbot push --to`")
 SLACK_BOT_TOKEN = Variable("SLACK_BOT_TOKEN", "slack", "none", _text,
@@ -216,7 +218,7 @@ TRUSTED_PROXIES = Variable("BRIEFBOT_TRUSTED_PROXIES", "api", "none", _networks,
     "your reverse proxies' addresses or networks, comma-separated: only their `X-Forwarded-For` is believed")
 
 VARIABLES: tuple[Variable[Any], ...] = (
-    STORE, DATABASE_URL, SEED_SAMPLES, EDITOR, ENTITIES, RATE_LIMIT, OUTCOME_DAYS, PUSH_TOKEN,
+    STORE, DATABASE_URL, SEED_SAMPLES, EDITOR, ENTITIES, RATE_LIMIT, OUTCOME_DAYS, SEMANTIC, PUSH_TOKEN,
     SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, SLACK_EDITORS, SLACK_EDITOR_GROUP,
     DISCORD_TOKEN, DISCORD_GUILD_ID, DISCORD_EDITOR_ROLE,
     API_TOKENS, API_READS, DESK_HOURS, TRUSTED_PROXIES,
@@ -310,6 +312,7 @@ def _core(environ: Mapping[str, str], store: Path | None) -> Settings:
         entities=ENTITIES.read(environ),
         rate_limit=RATE_LIMIT.read(environ),
         outcome_retention_days=OUTCOME_DAYS.read(environ),
+        semantic=SEMANTIC.read(environ),
     )
 
 

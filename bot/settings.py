@@ -30,3 +30,5 @@ class Settings:
     """Questions one person may ask a minute in chat and over the API (0: no limit)."""
     outcome_retention_days: int = DEFAULT_RETENTION_DAYS
     """How many days each question's outcome is kept for the editors' desk."""
+    semantic: bool = False
+    """Reorder answers by meaning with the default sentence-embedding model (``bot.semantic``)."""
