@@ -188,6 +188,8 @@ OUTCOME_DAYS = Variable("BRIEFBOT_OUTCOME_DAYS", "core", f"`{RETENTION}`", _whol
     "days each question's outcome (answered, choices, no match) and brief are kept for the editors' desk")
 OUTCOME_ASKERS = Variable("BRIEFBOT_OUTCOME_ASKERS", "core", "`0`", _flag(False),
     "`1` records who asked with each question's outcome, and the desk shows who asked each gap")
+SEMANTIC = Variable("BRIEFBOT_SEMANTIC", "core", "`0`", _flag(False),
+    "`1` also answers by meaning: other words, other languages (needs `pip install 'briefbot[semantic]'`)")
 PUSH_TOKEN = Variable("BRIEFBOT_TOKEN", "push", "none", _text,
     "your editor's token for `briefbot push --to`")
 SLACK_BOT_TOKEN = Variable("SLACK_BOT_TOKEN", "slack", "none", _text,
@@ -218,7 +220,7 @@ TRUSTED_PROXIES = Variable("BRIEFBOT_TRUSTED_PROXIES", "api", "none", _networks,
     "your reverse proxies' addresses or networks, comma-separated: only their `X-Forwarded-For` is believed")
 
 VARIABLES: tuple[Variable[Any], ...] = (
-    STORE, DATABASE_URL, SEED_SAMPLES, EDITOR, ENTITIES, RATE_LIMIT, OUTCOME_DAYS, OUTCOME_ASKERS,
+    STORE, DATABASE_URL, SEED_SAMPLES, EDITOR, ENTITIES, RATE_LIMIT, OUTCOME_DAYS, OUTCOME_ASKERS, SEMANTIC,
     PUSH_TOKEN,
     SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, SLACK_EDITORS, SLACK_EDITOR_GROUP,
     DISCORD_TOKEN, DISCORD_GUILD_ID, DISCORD_EDITOR_ROLE,
@@ -314,6 +316,7 @@ def _core(environ: Mapping[str, str], store: Path | None) -> Settings:
         rate_limit=RATE_LIMIT.read(environ),
         outcome_retention_days=OUTCOME_DAYS.read(environ),
         outcome_askers=OUTCOME_ASKERS.read(environ),
+        semantic=SEMANTIC.read(environ),
     )
 
 

@@ -73,6 +73,7 @@ import hashlib
 import itertools
 import json
 import math
+import pickle
 import random
 import re
 import sqlite3
@@ -94,9 +95,12 @@ import bot.answers
 import bot.instalments
 import bot.newsroom
 import bot.search
+import bot.semantic
 import bot.typos
 from bot.answers import Outcome
+from bot.caps import MAX_SUMMARY_CHARS
 from bot.newsroom import Asker, Newsroom
+from bot.semantic import Embedder
 from bot.store import TinyStore
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "allsides-roundups"
@@ -164,8 +168,19 @@ def load_briefs(data: Path) -> list[StoryBrief]:
         for row in _jsonl(data / name):
             if row.get("in_store") is False:
                 continue
-            briefs.append(StoryBrief(row["story_id"], row["title"], row["summary"], row.get("date") or UNDATED))
+            summary = _within_cap(row["summary"])
+            briefs.append(StoryBrief(row["story_id"], row["title"], summary, row.get("date") or UNDATED))
     return briefs
+
+
+def _within_cap(summary: str) -> str:
+    """A summary the store accepts: one longer than ``MAX_SUMMARY_CHARS`` is cut after its last whole sentence
+    (or word) within the cap; ``main`` says how many were."""
+    if len(summary) <= MAX_SUMMARY_CHARS:
+        return summary
+    head = summary[:MAX_SUMMARY_CHARS]
+    end = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
+    return head[: end + 1] if end > 0 else head.rsplit(" ", 1)[0]
 
 
 def load_questions(data: Path, split: str, limit: int | None) -> list[Question]:
@@ -183,7 +198,31 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
 # briefbot
 
 
-def build_newsroom(briefs: Sequence[StoryBrief], workdir: Path) -> Newsroom:
+class CachedEmbedder:
+    """The default model with its vectors kept in a file, so tuning runs embed each text once (never for timings)."""
+
+    def __init__(self, path: Path) -> None:
+        from bot.semantic import E5Embedder
+
+        self.model = E5Embedder()
+        self.name = self.model.name
+        self.path = path
+        self.cache: dict[tuple[bool, str], Any] = pickle.loads(path.read_bytes()) if path.is_file() else {}
+
+    def embed(self, texts: Sequence[str], *, query: bool) -> Sequence[Sequence[float]]:
+        """The texts' vectors, from the file when known."""
+        missing = [t for t in dict.fromkeys(texts) if (query, t) not in self.cache]
+        if missing:
+            for text, row in zip(missing, self.model.embed(missing, query=query), strict=True):
+                self.cache[(query, text)] = row
+        return [self.cache[(query, t)] for t in texts]
+
+    def save(self) -> None:
+        """Write the vectors to the file."""
+        self.path.write_bytes(pickle.dumps(self.cache))
+
+
+def build_newsroom(briefs: Sequence[StoryBrief], workdir: Path, embedder: Embedder | None = None) -> Newsroom:
     """Write the briefs as brief files and import them into an on-disk store, as an editor would."""
     folder = workdir / "brief-files"
     folder.mkdir()
@@ -195,7 +234,7 @@ def build_newsroom(briefs: Sequence[StoryBrief], workdir: Path) -> Newsroom:
             width=100,
         )
         (folder / f"{brief.id}.md").write_text(f"---\n{front}---\n", encoding="utf-8")
-    newsroom = Newsroom(TinyStore(workdir / "store"), clock=lambda: CLOCK)
+    newsroom = Newsroom(TinyStore(workdir / "store"), clock=lambda: CLOCK, embedder=embedder)
     report = newsroom.import_paths([folder], editor="bench", channel="bench")
     if len(report.pushed) != len(briefs):
         raise SystemExit(f"import stored {len(report.pushed)} of {len(briefs)} briefs")
@@ -471,6 +510,7 @@ def tuning_constants() -> dict[str, Any]:
         "bot.answers": constants(bot.answers),
         "bot.instalments": constants(bot.instalments),
         "bot.newsroom": constants(bot.newsroom),
+        "bot.semantic": constants(bot.semantic),
     }
 
 
@@ -551,6 +591,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--skip-baselines", action="store_true", help="only briefbot (faster when iterating on its tuning)"
     )
+    parser.add_argument(
+        "--semantic", action="store_true", help="also briefbot with its semantic layer (needs briefbot[semantic])"
+    )
+    parser.add_argument(
+        "--embed-cache",
+        type=Path,
+        default=None,
+        help="with --semantic: keep vectors in this file across runs (for tuning; its latencies are not the model's)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     parser.add_argument(
         "--show-errors", type=int, default=0, metavar="N", help="print N wrong briefbot replies (dev split only)"
@@ -572,6 +621,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     fingerprint = code_fingerprint()  # the code as imported, before anyone edits it mid-run
     briefs = load_briefs(data)
+    cut = sum(
+        len(row["summary"]) > MAX_SUMMARY_CHARS
+        for name in ("briefs_dev.jsonl", "briefs_test.jsonl")
+        for row in _jsonl(data / name)
+        if row.get("in_store") is not False
+    )
+    if cut:
+        print(f"{cut} summaries longer than the store's cap of {MAX_SUMMARY_CHARS:,} characters cut at a sentence end")
     titles = {b.id: b.title for b in briefs}
     questions = load_questions(data, args.split, args.limit)
     dev = questions if args.split == "dev" else load_questions(data, "dev", args.limit)
@@ -582,14 +639,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     rows: dict[str, dict[str, Any]] = {}
     thresholds: dict[str, float] = {}
-    with tempfile.TemporaryDirectory(prefix="briefbot-quality-") as tmp:
-        start = time.perf_counter()
-        newsroom = build_newsroom(briefs, Path(tmp))
-        build_s = time.perf_counter() - start
-        print(f"briefbot: wrote and imported {len(briefs)} brief files into an on-disk store in {build_s:.1f} s")
-        results = [ask_briefbot(newsroom, q) for q in questions]
-        rows["briefbot"] = figures(questions, results, reply=True)
-        errors_from = results
+    systems: dict[str, Embedder | None] = {"briefbot": None}
+    if args.semantic:
+        from bot.semantic import E5Embedder
+
+        systems["briefbot+meaning"] = CachedEmbedder(args.embed_cache) if args.embed_cache else E5Embedder()
+    build_s = 0.0
+    for system, embedder in systems.items():
+        with tempfile.TemporaryDirectory(prefix="briefbot-quality-") as tmp:
+            start = time.perf_counter()
+            newsroom = build_newsroom(briefs, Path(tmp), embedder)
+            build_s = time.perf_counter() - start
+            print(f"{system}: wrote and imported {len(briefs)} brief files into an on-disk store in {build_s:.1f} s")
+            results = [ask_briefbot(newsroom, q) for q in questions]
+            rows[system] = figures(questions, results, reply=True)
+            errors_from = results
+        if isinstance(embedder, CachedEmbedder):
+            embedder.save()
 
     baselines: tuple[Fts5Baseline | FuzzyTitleBaseline, ...] = (
         () if args.skip_baselines else (Fts5Baseline(briefs), FuzzyTitleBaseline(briefs))
@@ -617,9 +683,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     print(
         "briefbot choices where its first choice was the right brief: "
-        f"{_cell(rows['briefbot']['ambiguous_right_first'], 'pct')} of answerable questions"
+        f"{_cell(rows[system]['ambiguous_right_first'], 'pct')} of answerable questions"
     )
-    by_outcome = rows["briefbot"]["latency_p50_ms_by_outcome"]
+    by_outcome = rows[system]["latency_p50_ms_by_outcome"]
     print(
         "briefbot ask p50 by outcome (ms): "
         + ", ".join(f"{k} {v:.2f}" if v is not None else f"{k} -" for k, v in by_outcome.items())

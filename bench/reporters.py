@@ -24,6 +24,7 @@ Run (from the repository root)::
 
     .venv/bin/python bench/reporters.py
     .venv/bin/python bench/reporters.py --show-misses
+    .venv/bin/python bench/reporters.py --semantic      # with the semantic layer (briefbot[semantic])
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from bot.answers import Outcome
 from bot.briefs import Status
 from bot.chat import ReplyKind, respond
 from bot.newsroom import Asker, Newsroom
+from bot.semantic import default_embedder
 from bot.store import TinyStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -166,9 +168,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=QUESTIONS, help=f"question set (default {QUESTIONS})")
     parser.add_argument("--show-misses", action="store_true", help="print every question not answered right")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    parser.add_argument(
+        "--semantic", action="store_true", help="with the semantic layer's default model (needs briefbot[semantic])"
+    )
     args = parser.parse_args(argv)
 
-    newsroom = Newsroom(TinyStore(None), clock=lambda: NOW, samples=SAMPLES)
+    embedder = default_embedder() if args.semantic else None
+    newsroom = Newsroom(TinyStore(None), clock=lambda: NOW, samples=SAMPLES, embedder=embedder)
     hidden = unpublished_ids(newsroom)
     questions = load_questions(args.questions)
     unknown = {expected for _, _, expected in questions if expected is not None} - {
@@ -181,7 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     kinds = list(dict.fromkeys(a.kind for a in asked))
     rows = {kind: figures([a for a in asked if a.kind == kind]) for kind in kinds}
     rows["all"] = figures(asked)
-    print(f"{len(asked)} reporter-style questions over {newsroom.seeded} sample briefs, asked as a reporter")
+    layer = " with the semantic layer" if args.semantic else ", by words only"
+    print(f"{len(asked)} reporter-style questions over {newsroom.seeded} sample briefs, asked as a reporter{layer}")
     print(table(rows))
 
     leaks = [a for a in asked if hidden & ({a.answered} | set(a.offered))]

@@ -41,6 +41,13 @@ Run (from the repository root)::
 
     .venv/bin/python bench/speed.py --sizes 1000,10000
     .venv/bin/python bench/speed.py --json /tmp/speed.json   # all three sizes
+    .venv/bin/python bench/speed.py --sizes 1000 --semantic model    # with the semantic layer (briefbot[semantic])
+    .venv/bin/python bench/speed.py --sizes 10000 --semantic bulk    # seeded vectors for the bulk loads, see below
+
+With ``--semantic`` every newsroom (in memory, on disk, the cold start) embeds with the default model; with
+``bulk``, batches of briefs get seeded random vectors instead (``BenchEmbedder``), so ``build s`` and ``import s``
+leave out the embedding of N briefs (measure it with ``model`` at a smaller size); questions and pushes are
+always embedded by the model.
 """
 
 from __future__ import annotations
@@ -467,7 +474,11 @@ from pathlib import Path
 from bot.newsroom import Asker, Newsroom
 from bot.store import TinyStore
 imported = time.time()
-newsroom = Newsroom(TinyStore(Path(sys.argv[1])))
+embedder = None
+if sys.argv[3:] == ["semantic"]:
+    from bot.semantic import E5Embedder
+    embedder = E5Embedder()
+newsroom = Newsroom(TinyStore(Path(sys.argv[1])), embedder=embedder)
 opened = time.time()
 answer = newsroom.ask(sys.argv[2], Asker("bench"))
 answered = time.time()
@@ -484,13 +495,13 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def cold_start(store: Path, question: str) -> dict[str, float | str]:
+def cold_start(store: Path, question: str, semantic: bool = False) -> dict[str, float | str]:
     """Spawn a fresh interpreter that opens the on-disk store and answers one question."""
     fingerprint = code_fingerprint()  # the subprocess imports bot/ afresh: note which code it ran
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), PYTHONDONTWRITEBYTECODE="1")
     spawned = time.time()
     done = subprocess.run(
-        [sys.executable, "-c", COLD_START, str(store), question],
+        [sys.executable, "-c", COLD_START, str(store), question, *(["semantic"] if semantic else [])],
         env=env,
         cwd=REPO_ROOT,
         capture_output=True,
@@ -516,9 +527,31 @@ def _log(message: str) -> None:
     print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def run_size(size: int, vocab: Vocabulary) -> dict[str, Any]:
-    """Every figure for one store size."""
-    out: dict[str, Any] = {"size": size}
+class BenchEmbedder:
+    """The default model, except that with ``bulk`` a batch of briefs (an import, a first read) gets seeded
+    random vectors instead: embedding 10,000 generated briefs twice would take most of an hour on two cores.
+    Questions and pushes (one brief at a time) always go through the model."""
+
+    def __init__(self, bulk: bool) -> None:
+        from bot.semantic import E5Embedder
+
+        self.model = E5Embedder()
+        self.name = self.model.name
+        self.bulk = bulk
+        self.seeded = 0
+
+    def embed(self, texts: Sequence[str], *, query: bool) -> Sequence[Sequence[float]]:
+        """The model's vectors, or seeded ones for a batch of briefs with ``bulk``."""
+        if query or not self.bulk or len(texts) == 1:
+            return self.model.embed(texts, query=query)
+        self.seeded += len(texts)
+        return [[random.Random(f"{SEED} {text}").gauss(0, 1) for _ in range(384)] for text in texts]
+
+
+def run_size(size: int, vocab: Vocabulary, semantic: str = "") -> dict[str, Any]:
+    """Every figure for one store size; ``semantic`` is "", "model" or "bulk" (see ``BenchEmbedder``)."""
+    out: dict[str, Any] = {"size": size, "semantic": semantic}
+    embedder = BenchEmbedder(semantic == "bulk") if semantic else None
     start = time.perf_counter()
     briefs = [make_brief(vocab, i) for i in range(size)]
     out["generate_s"] = time.perf_counter() - start
@@ -534,7 +567,7 @@ def run_size(size: int, vocab: Vocabulary) -> dict[str, Any]:
     store = TinyStore(None)
     store.push_many(briefs, editor="bench", channel="bench", now=CLOCK)
     stored = time.perf_counter()
-    newsroom = Newsroom(store, clock=lambda: CLOCK)
+    newsroom = Newsroom(store, clock=lambda: CLOCK, embedder=embedder)
     indexed = time.perf_counter()
     out["build_store_s"] = stored - start
     out["build_index_s"] = indexed - stored
@@ -578,7 +611,7 @@ def run_size(size: int, vocab: Vocabulary) -> dict[str, Any]:
             (files / f"{brief.id}.md").write_text(brief_to_markdown(brief), encoding="utf-8")
         out["write_files_s"] = time.perf_counter() - start
         store_path = Path(tmp) / "store"
-        disk = Newsroom(TinyStore(store_path), clock=lambda: CLOCK)
+        disk = Newsroom(TinyStore(store_path), clock=lambda: CLOCK, embedder=embedder)
         start = time.perf_counter()
         report = disk.import_paths([files], editor="bench", channel="bench")
         out["import_s"] = time.perf_counter() - start
@@ -600,7 +633,8 @@ def run_size(size: int, vocab: Vocabulary) -> dict[str, Any]:
         gc.collect()
         _log(f"{size}: {PUSHES} pushes done; cold start...")
         first = next(q for q in questions if q.kind == "keyword")
-        out["cold"] = cold_start(store_path, first.text)
+        out["cold"] = cold_start(store_path, first.text, bool(semantic))
+    out["seeded_vectors"] = embedder.seeded if embedder else 0
     _log(f"{size}: done")
     return out
 
@@ -678,6 +712,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="comma-separated store sizes (default 1000,10000,100000)",
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    parser.add_argument(
+        "--semantic",
+        choices=("model", "bulk"),
+        default="",
+        help="with the semantic layer (briefbot[semantic]): every text through the model, or seeded vectors for "
+        "batches of briefs (bulk: questions and pushes still through the model; import figures then exclude it)",
+    )
     args = parser.parse_args(argv)
     try:
         args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -694,7 +735,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     vocab = make_vocabulary()
     rows = []
     for size in args.sizes:
-        rows.append(run_size(size, vocab))
+        rows.append(run_size(size, vocab, args.semantic))
         gc.collect()
     print(f"bot/*.py sha1 {fingerprint}")
     print(tables(rows))

@@ -19,7 +19,7 @@ from bot.scope import only_in_a_name
 from bot.search import Hit, Query
 from bot.store import Version
 
-__all__ = ["Answer", "Choice", "Freshness", "Outcome", "answer_to_json", "answer_with", "decide"]
+__all__ = ["Answer", "Choice", "Freshness", "Outcome", "answer_to_json", "answer_with", "decide", "out_of_scope"]
 
 MIN_CONFIDENCE = 0.18
 """Below this share of the best possible score, no brief fits (set for at most 5% false no-match on dev)."""
@@ -230,6 +230,11 @@ def _instalments(
     return [*leaders, *(hit for i, hit in enumerate(ranked) if i not in marks), *others], {
         h.brief_id for h, _ in others
     }
+
+
+def out_of_scope(query: Query, brief: Brief, now: datetime) -> bool:
+    """The brief tells another story than the short question asks about (another year, or one word of a name)."""
+    return _out_of_scope(query, query.markers | dated(query.relative, now), brief)
 
 
 def _out_of_scope(query: Query, markers: frozenset[Marker], brief: Brief) -> bool:

@@ -21,6 +21,7 @@ from bot.changes import Changes, compare
 from bot.entities import Entities
 from bot.errors import BriefUnavailable, StoreUnwritable, UnknownBrief
 from bot.search import SearchIndex
+from bot.semantic import Meanings
 from bot.store import SHARD_DIR, LatestVersions, Version
 
 __all__ = ["SNAPSHOT_REFRESH", "SNAPSHOT_USEFUL", "Holdings", "Listener", "Update"]
@@ -50,11 +51,18 @@ class Holdings:
     """The latest versions, their index and the unavailable briefs of one newsroom."""
 
     def __init__(
-        self, store: BriefStore, entities: Entities | None, listeners: list[Listener], clock: Callable[[], datetime]
+        self,
+        store: BriefStore,
+        entities: Entities | None,
+        listeners: list[Listener],
+        clock: Callable[[], datetime],
+        meanings: Meanings | None = None,
     ) -> None:
         self.store = store
         self.latest = LatestVersions()
         self.index = SearchIndex(entities=entities)
+        self.meanings = meanings
+        """Each brief's vector, when the semantic layer is on."""
         self.unavailable: dict[str, BriefUnavailable] = {}
         self._entities = entities
         self._listeners = listeners  # the newsroom's own list (no reference back to it: a newsroom is freed whole)
@@ -66,7 +74,7 @@ class Holdings:
             return
         for brief_id in self.store.ids():
             self.read(brief_id)
-        self.index.tidy()
+        self.tidy()
         self.save_snapshot()
 
     def remember(self, version: Version, *, read: bool = False) -> None:
@@ -86,6 +94,8 @@ class Holdings:
             )
         self.unavailable.pop(version.brief.id, None)
         self.index.put(version.brief, replaces=previous.brief if previous else None)
+        if self.meanings is not None:
+            self.meanings.put(version.brief)
         self.latest[version.brief.id] = version
         if self._listeners and (previous is None or previous.number != version.number):
             self._announce(version, previous)
@@ -109,7 +119,12 @@ class Holdings:
         for brief_id in changed:
             self.read(brief_id)
         if changed:
-            self.index.tidy()
+            self.tidy()
+
+    def tidy(self) -> int:
+        """After taking briefs in: sort the postings that need it and embed the briefs' meanings (how many)."""
+        self.index.tidy()
+        return self.meanings.embed_pending() if self.meanings is not None else 0
 
     def save_snapshot(self) -> None:
         """Write the start-up snapshot of what is held (a warning, not a failure, when it cannot be)."""
@@ -117,7 +132,10 @@ class Holdings:
             return
         self.sync()
         try:
-            self.store.save_snapshot(self.latest, self.index.export())
+            state = self.index.export()
+            if self.meanings is not None:
+                state = {**state, "meanings": self.meanings.export()}
+            self.store.save_snapshot(self.latest, state)
         except StoreUnwritable as error:
             log.warning("no start-up snapshot written (the next start reads every brief): %s", error)
 
@@ -137,6 +155,8 @@ class Holdings:
         if held is None:
             return
         self.index.remove(held.brief)
+        if self.meanings is not None:
+            self.meanings.remove(brief_id)
         if gone:
             log.warning(
                 "%s/%s.json is gone: brief %r (v%d) is no longer answered; restore it from a backup unless it was "
@@ -163,11 +183,14 @@ class Holdings:
             self.index = SearchIndex(entities=self._entities)
             return False
         self.latest = snapshot.latest
+        if self.meanings is not None and not self.meanings.restore(snapshot.index.get("meanings")):
+            for brief_id in self.latest:  # vectors of another model, or none: embed every brief again
+                self.meanings.put(self.latest[brief_id].brief)
+            stale = SNAPSHOT_REFRESH + 1  # and keep them in a new snapshot
         for brief_id in snapshot.removed:
             self._forget(brief_id, gone=True)
         for brief_id in snapshot.changed:
             self.read(brief_id)
-        self.index.tidy()
-        if stale > SNAPSHOT_REFRESH:
+        if self.tidy() or stale > SNAPSHOT_REFRESH:  # briefs embedded now are not embedded again at the next start
             self.save_snapshot()
         return True

@@ -28,6 +28,7 @@ from bot.limits import RateLimiter
 from bot.observing import Observer
 from bot.outcomes import OutcomeLog
 from bot.search import Query, SearchIndex
+from bot.semantic import Embedder, Meanings, decide_by_meaning, default_embedder
 from bot.settings import Settings
 from bot.store import LatestVersions, LoggedQuestion, Pushed, TinyStore, Version
 
@@ -89,6 +90,7 @@ class Newsroom:
         samples: Path | None = None,
         entities: Entities | None = None,
         outcomes: OutcomeLog | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
         self.store = store
         self.outcomes = outcomes
@@ -96,7 +98,7 @@ class Newsroom:
         self._clock = clock
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
-        self._held = Holdings(store, entities, self._listeners, clock)
+        self._held = Holdings(store, entities, self._listeners, clock, Meanings(embedder) if embedder else None)
         self._limiter: RateLimiter | None = None
         self._observer: Observer | None = None
         self.seeded = 0
@@ -148,7 +150,12 @@ class Newsroom:
                 for hit in self._held.index.search(query, SEARCH_DEPTH)
                 if self._may_see(version := self._held.latest[hit.brief_id], asker, now)
             ]
-        answer = decide(query, ranked, now)
+            meanings, latest = self._held.meanings, self._held.latest
+            if meanings is None:
+                answer = decide(query, ranked, now)
+            else:
+                visible = lambda brief_id: brief_id in latest and self._may_see(latest[brief_id], asker, now)  # noqa: E731
+                answer = decide_by_meaning(meanings, query, ranked, now, latest, visible)
         if self.outcomes is not None:
             self.outcomes.record(answer, asker.name)
         if answer.outcome is Outcome.NO_MATCH and query.terms:
@@ -242,7 +249,7 @@ class Newsroom:
                 self._held.read(brief.id)
             else:
                 self._held.remember(pushed.version)
-            self._held.index.tidy()
+            self._held.tidy()
         return pushed
 
     def revert(self, brief_id: str, number: int, *, editor: str, channel: str) -> Pushed:
@@ -310,7 +317,7 @@ class Newsroom:
                 self._held.remember(result.version)
                 if self._observer is not None:
                     self._observer.pushed(result.changed)
-            self._held.index.tidy()
+            self._held.tidy()
             if any(result.changed for result in pushed):
                 self.save_snapshot()
         return ImportReport(tuple(pushed), tuple(w for item in loaded for w in item.warnings))
@@ -363,7 +370,8 @@ def open_newsroom(settings: Settings, *, seed: bool = False, clock: Clock = utc_
     entities = load_entities(settings.entities) if settings.entities else None
     store = open_store(settings)
     outcomes = OutcomeLog(settings.store, settings.outcome_retention_days, askers=settings.outcome_askers)
-    return Newsroom(store, clock=clock, samples=samples, entities=entities, outcomes=outcomes)
+    embedder = default_embedder() if settings.semantic else None
+    return Newsroom(store, clock=clock, samples=samples, entities=entities, outcomes=outcomes, embedder=embedder)
 
 
 def open_store(settings: Settings) -> BriefStore:

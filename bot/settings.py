@@ -32,3 +32,5 @@ class Settings:
     """How many days each question's outcome is kept for the editors' desk."""
     outcome_askers: bool = False
     """Whether each question's outcome is recorded with who asked, and the desk shows who asked a gap."""
+    semantic: bool = False
+    """Reorder answers by meaning with the default sentence-embedding model (``bot.semantic``)."""

