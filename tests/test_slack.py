@@ -31,6 +31,7 @@ from adapters.slack.render import ACTION_FULL, ACTION_SHARE, ACTION_SHOW, answer
 from bot import wording
 from bot.answers import Outcome
 from bot.briefs import Brief, Source
+from bot.chat import respond
 from bot.newsroom import Newsroom
 
 KREMLIN = "kremlin-open-to-putin-trump-meeting"
@@ -444,13 +445,27 @@ def test_a_long_brief_is_cut_within_slack_limits_with_a_way_to_see_more(newsroom
     [
         ("<@UBOT> latest Kremlin stance", "latest Kremlin stance"),
         ("what about <#C123|world-desk> &amp; the EU?", "what about #world-desk & the EU?"),
-        ("see <https://example.com/x|this story> on &lt;sanctions&gt;", "see this story on <sanctions>"),
+        (
+            "see <https://example.com/x|this story> on &lt;sanctions&gt;",
+            "see this story https://example.com/x on <sanctions>",
+        ),
+        ("<https://news.example/a-b|news.example/a-b> thx", "https://news.example/a-b thx"),
         ("<!here> fed rates", "fed rates"),
     ],
 )
 def test_slack_markup_is_undone_before_asking(typed: str, question: str) -> None:
     """Mentions, channel links, link markup and Slack's escapes are turned back into what the reporter typed."""
     assert plain_question(typed) == question
+
+
+def test_a_link_pasted_in_slack_finds_the_brief_its_path_names(newsroom: Newsroom) -> None:
+    """Slack wraps a pasted address as <url|label>: the address reaches the core, which reads its path's words."""
+    path = "news.example/world/2026/11/kremlin-putin-trump-meeting"
+    typed = f"<https://{path}|{path}> thx"
+    reply = respond(newsroom, plain_question(typed), REPORTER, "slack:C1")
+    assert reply.answer is not None
+    assert reply.answer.brief is not None
+    assert reply.answer.brief.id == "kremlin-open-to-putin-trump-meeting"
 
 
 def test_ambiguous_and_answer_outcomes_are_distinct(newsroom: Newsroom) -> None:

@@ -68,9 +68,20 @@ def plain_question(text: str) -> str:
     """A question as the reporter typed it: Slack's mentions, channel links and link markup undone."""
     text = re.sub(r"<[@!][^>]*>", " ", text)  # user mentions (the bot's own), <!here> and friends
     text = re.sub(r"<#[A-Z0-9]+\|([^>]*)>", r"#\1", text)
-    text = re.sub(r"<([^>|]+)\|([^>]*)>", r"\2", text)
+    text = re.sub(r"<([^>|]+)\|([^>]*)>", _link_words, text)
     text = re.sub(r"<([^>]+)>", r"\1", text)
     return " ".join(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").split())
+
+
+def _link_words(link: re.Match[str]) -> str:
+    """A link as the reporter pasted it: its label and its address, whose path the core reads for words.
+
+    Slack shows a pasted address as a link labelled with the address itself (without its scheme): that is
+    the address once."""
+    url, label = link[1], link[2]
+    if not label or url.split("://", 1)[-1].rstrip("/") == label.rstrip("/"):
+        return url
+    return f"{label} {url}"
 
 
 class SlackHandlers:
