@@ -15,8 +15,8 @@ import urllib.request
 from pathlib import Path
 
 import psycopg
-from conftest import eventually
-from test_replicas import TAKEOVER_SECONDS, Recorder, _within
+from conftest import eventually, within
+from test_replicas import TAKEOVER_SECONDS, Recorder
 from test_serve import running_server
 
 from adapters.standby import OneReplica
@@ -46,7 +46,7 @@ def test_a_standby_takes_the_discord_lease_when_the_holders_connection_dies(data
         assert b.wait(TAKEOVER_SECONDS)
         print(f"\nthe standby held the lease {time.monotonic() - died:.2f} s after the holder's connection died")
         # The old holder finds its connection gone at its next check, lets go, and stands by.
-        assert _within(lambda: ("a", False) in changes, 5)
+        assert within(lambda: ("a", False) in changes, 5)
         assert sorted(changes) == [("a", False), ("a", True), ("b", True)]
         assert not a.held
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta
@@ -15,7 +14,7 @@ from typing import Any
 import psycopg
 import pytest
 from aiohttp import ClientSession, web
-from conftest import NOW, Clock
+from conftest import NOW, Clock, within
 from postgres_server import PostgresServer
 from prometheus_client.parser import text_string_to_metric_families
 from test_serve import running_server
@@ -36,16 +35,6 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def _published(title: str = "City council votes on the budget") -> Any:
     return _brief(status=Status.PUBLISHED, embargo_until=None, title=title)
-
-
-def _until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
-    """Whether ``condition`` holds within ``timeout`` (notices between processes arrive asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 @pytest.fixture
@@ -126,7 +115,7 @@ async def test_healthz_lag_is_the_time_since_the_oldest_version_the_replica_has_
     pushing.push(_published(), editor="Ana", channel="cli")
     served = await serving(behind)
     assert (await served.health())["lag_seconds"] == 30.0
-    assert _until(lambda: (behind.refresh(), behind.held_versions())[1] == {"city-budget-vote": 1})
+    assert within(lambda: (behind.refresh(), behind.held_versions())[1] == {"city-budget-vote": 1})
     assert (await served.health())["lag_seconds"] == 0.0
 
 
@@ -223,7 +212,7 @@ async def test_metrics_time_each_notice_from_its_push_to_this_replica(
     taking = newsrooms(clock)
     served = await serving(taking)
     pushing.push(_published(), editor="Ana", channel="cli")
-    assert _until(lambda: (taking.refresh(), taking.held_versions())[1] == {"city-budget-vote": 1})
+    assert within(lambda: (taking.refresh(), taking.held_versions())[1] == {"city-budget-vote": 1})
     found = await served.metrics()
     assert found["briefbot_notification_lag_seconds_count"] == 1
     assert found["briefbot_notification_lag_seconds_sum"] == 2.0

@@ -7,13 +7,12 @@ import logging
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import EDITOR, NOW, Clock
+from conftest import EDITOR, NOW, Clock, within
 from postgres_server import PostgresServer
 from test_store import MONDAY, TUESDAY, _brief
 
@@ -44,30 +43,20 @@ def opened(database_url: str) -> Iterator[Callable[[], PgStore]]:
         store.close()
 
 
-def _until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
-    """Whether ``condition`` holds within ``timeout`` (the notices between processes arrive asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
-
-
 def test_a_push_on_one_newsroom_is_answered_by_another_on_the_same_database(opened: Callable[[], PgStore]) -> None:
     """A version pushed through one newsroom is answered, and announced to followers, by another on the database."""
     first, second = Newsroom(opened(), clock=Clock()), Newsroom(opened(), clock=Clock())
     first.push(_brief("budget", status=Status.PUBLISHED, embargo_until=None), editor="Ana", channel="cli")
     heard: list[Update] = []
     second.subscribe(heard.append)
-    assert _until(lambda: second.refresh() or "budget" in second._latest)
+    assert within(lambda: second.refresh() or "budget" in second._latest)
     second.follow("budget", "C-metro", EDITOR)
     first.push(
         _brief("budget", title="Council passes the budget", status=Status.PUBLISHED, embargo_until=None),
         editor="Bo",
         channel="slack",
     )
-    assert _until(lambda: second.refresh() or second._latest["budget"].number == 2)
+    assert within(lambda: second.refresh() or second._latest["budget"].number == 2)
     assert [(u.version.number, u.version.brief.title) for u in heard] == [
         (1, "City council votes on the budget"),
         (2, "Council passes the budget"),
@@ -82,7 +71,7 @@ def test_a_newsroom_that_missed_notices_catches_up_from_the_table(
     """A version stored while a newsroom was not listening is taken in when it listens again, from the table."""
     writer, reader = opened(), Newsroom(opened(), clock=Clock())
     writer.push(_brief("budget"), editor="Ana", channel="cli", now=MONDAY)
-    assert _until(lambda: reader.refresh() or "budget" in reader._latest)
+    assert within(lambda: reader.refresh() or "budget" in reader._latest)
     version = writer.get("budget")
     with psycopg.connect(database_url, autocommit=True) as connection:
         # Stored without a notice, as if it had been sent while the reader's listening connection was down.
@@ -95,7 +84,7 @@ def test_a_newsroom_that_missed_notices_catches_up_from_the_table(
             "AND datname = current_database()",
             (APPLICATION,),
         )
-    assert _until(lambda: reader.refresh() or reader._latest["budget"].number == 2)
+    assert within(lambda: reader.refresh() or reader._latest["budget"].number == 2)
 
 
 def _record_of(version: object) -> dict[str, object]:

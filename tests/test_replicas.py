@@ -104,16 +104,6 @@ def test_an_id_taken_by_one_replica_is_refused_to_the_other_until_it_expires(dat
         b.close()
 
 
-def _within(condition: Callable[[], bool], timeout: float) -> bool:
-    """Whether ``condition`` holds within ``timeout`` seconds (a lease changes hands on its own thread)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
-
-
 def _version_in(line: str) -> int:
     """The version number a follow message names ("... (v4, Economy desk) ...")."""
     found = re.search(r"\(v(\d+)", line)
