@@ -87,6 +87,7 @@ pass_context = click.make_pass_decorator(_Context)
 @_reports_errors
 def cli(ctx: click.Context, store: Path | None, editor: str | None) -> None:
     """briefbot: the newsroom's curated briefs, answered in chat and at the terminal."""
+    logging.basicConfig(level=logging.WARNING, format="briefbot: %(message)s")
     config = load_config(read_environ(), store=store)
     ctx.obj = _Context(config, editor or config.core.editor or getpass.getuser())
 
@@ -144,11 +145,14 @@ def list_(context: _Context, show_all: bool) -> None:
     """List briefs, most recently updated first."""
     newsroom = context.open_newsroom(seed=True)
     now = newsroom.now()
-    for version in newsroom.briefs(Asker(context.editor, is_editor=show_all)):
+    versions = newsroom.briefs(Asker(context.editor, is_editor=show_all))
+    for version in versions:
         brief = version.brief
         hidden = wording.hidden_note(brief, now)
         flags = f"  [{hidden}]" if hidden else ""
         click.echo(f"{brief.id:45} v{version.number:<3} {brief.updated:%Y-%m-%d %H:%M %z}  {brief.title}{flags}")
+    if not versions:
+        click.echo(wording.nothing_listed(hidden=len(newsroom.briefs(Asker(context.editor, is_editor=True)))), err=True)
 
 
 @cli.command()
@@ -339,7 +343,7 @@ def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int, 
         )
     slack = config.slack if "slack" in chosen else None
     discord = config.discord if "discord" in chosen else None
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     newsroom = context.newsroom
     newsroom.limit_questions(context.settings.rate_limit)
     surfaces: list[Surface] = []

@@ -50,6 +50,7 @@ __all__ = [
     "freshness_line",
     "hidden_note",
     "moment",
+    "nothing_listed",
     "seeded",
     "stale_warning",
     "update_line",
@@ -153,6 +154,13 @@ def hidden_note(brief: Brief, now: datetime) -> str | None:
 def seeded(count: int) -> str:
     """The notice that sample briefs were put into an empty store, and how to stop it."""
     return f"seeded {count} sample brief{'s' if count != 1 else ''}; BRIEFBOT_SEED_SAMPLES=0 to skip"
+
+
+def nothing_listed(hidden: int) -> str:
+    """Why ``list`` printed no brief: the store is empty, or every brief in it is a draft or under embargo."""
+    if hidden:
+        return f"no brief a reporter may see: {hidden} draft or embargoed; briefbot list --all shows them"
+    return "no briefs in this store yet; add some with briefbot import FOLDER or briefbot push FILE"
 
 
 CHOICE_LABEL_LIMIT = 75

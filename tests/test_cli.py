@@ -150,3 +150,27 @@ def test_the_store_location_comes_from_the_environment(tmp_path: Path) -> None:
     result = subprocess.run([BRIEFBOT, "list"], capture_output=True, text=True, env=environ, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "env-store" / "briefs" / "kremlin-open-to-putin-trump-meeting.json").is_file()
+
+
+def test_list_says_why_it_lists_nothing(store: Path, tmp_path: Path) -> None:
+    """An empty listing says whether the store is empty or every brief in it is hidden from reporters."""
+    quiet = {"BRIEFBOT_SEED_SAMPLES": "0"}
+    empty = run(store, "list", env=quiet)
+    assert (empty.returncode, empty.stdout) == (0, "")
+    assert "no briefs in this store yet; add some with briefbot import FOLDER" in empty.stderr
+    write_brief(tmp_path / "in", "quiet-draft", status="draft")
+    assert run(store, "import", str(tmp_path / "in"), env=quiet).returncode == 0
+    hidden = run(store, "list", env=quiet)
+    assert hidden.stdout == ""
+    assert "no brief a reporter may see: 1 draft or embargoed; briefbot list --all shows them" in hidden.stderr
+    assert "quiet-draft" in run(store, "list", "--all", env=quiet).stdout
+
+
+def test_store_warnings_name_briefbot(store: Path) -> None:
+    """A warning about the store folder reaches the terminal as briefbot's, once, with its level."""
+    (store / "briefs").mkdir(parents=True)
+    (store / "briefs" / "notes.txt").write_text("not a brief", encoding="utf-8")
+    result = run(store, "list", env={"BRIEFBOT_SEED_SAMPLES": "0"})
+    warnings = [line for line in result.stderr.splitlines() if "notes.txt" in line]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("briefbot: briefs/notes.txt in the store is not a brief's file")
