@@ -3,10 +3,15 @@
 What it measures
 ----------------
 The newsroom is the one the tests use (``tests/conftest.py``): an in-memory store seeded
-with ``briefs/`` at the samples' date, 2026-11-25 12:00 UTC. Every question of
-``bench/reporter_questions.yaml`` (kind -> expected brief id or ``none`` -> questions) is
-asked through ``bot.chat.respond`` as a reporter in a Slack channel, as a reporter's
-message reaches the core.
+with ``briefs/`` at the samples' date, 2026-11-25 12:00 UTC. Every question of a set (kind
+-> expected brief id or ``none`` -> questions) is asked through ``bot.chat.respond`` as a
+reporter in a Slack channel, as a reporter's message reaches the core. Under the kind
+``unpublished`` the key may name the draft or embargoed brief the questions are about; the
+right reply is still "no brief fits", and the script checks that brief really is hidden.
+
+Two sets, the same kinds: ``public`` (``bench/reporter_questions.yaml``, the one answer rules
+are tuned against) and ``holdout`` (``bench/reporter_holdout.yaml``, written apart from it and
+never used to tune, only reported: it shows whether gains on the public set are tuned to it).
 
 Figures, per kind and in total (shares of that kind's questions):
 
@@ -25,6 +30,7 @@ Run (from the repository root)::
     .venv/bin/python bench/reporters.py
     .venv/bin/python bench/reporters.py --show-misses
     .venv/bin/python bench/reporters.py --semantic      # with the semantic layer (briefbot[semantic])
+    .venv/bin/python bench/reporters.py --set holdout   # the held-out set (also with --semantic)
 """
 
 from __future__ import annotations
@@ -49,12 +55,17 @@ from bot.store import TinyStore
 
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONS = REPO / "bench" / "reporter_questions.yaml"
+HOLDOUT = REPO / "bench" / "reporter_holdout.yaml"
+SETS = {"public": QUESTIONS, "holdout": HOLDOUT}
+"""The question sets by name: the public one answer rules are tuned on, and the held-out one that is only reported."""
 SAMPLES = REPO / "briefs"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 """The samples' date (tests/conftest.py NOW): some briefs are fresh, a few stale, one embargoed."""
 REPORTER = Asker("reporter")
 CHANNEL = "slack:C0NEWSDESK"
 NONE = "none"
+UNPUBLISHED = "unpublished"
+"""The kind whose questions are about a draft or an embargoed brief: "no brief fits" is the right reply."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,7 @@ def load_questions(path: Path) -> list[tuple[str, str, str | None]]:
     """(kind, question, expected brief id or None) for every question of the set, in file order."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     questions = [
-        (kind, text, None if expected == NONE else expected)
+        (kind, text, None if expected == NONE or kind == UNPUBLISHED else expected)
         for kind, by_brief in data.items()
         for expected, texts in by_brief.items()
         for text in texts
@@ -92,6 +103,12 @@ def load_questions(path: Path) -> list[tuple[str, str, str | None]]:
         if not isinstance(text, str):
             raise SystemExit(f"{path}: {kind} / {expected}: {text!r} is not one line of text (quote it)")
     return questions
+
+
+def hidden_subjects(path: Path) -> set[str]:
+    """The draft or embargoed briefs the set's ``unpublished`` questions name as their subject."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return set(data.get(UNPUBLISHED, {})) - {NONE}
 
 
 def ask_all(newsroom: Newsroom, questions: Sequence[tuple[str, str, str | None]]) -> list[Asked]:
@@ -165,7 +182,8 @@ def show_misses(asked: Sequence[Asked]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--questions", type=Path, default=QUESTIONS, help=f"question set (default {QUESTIONS})")
+    parser.add_argument("--set", choices=sorted(SETS), default="public", help="which question set (default public)")
+    parser.add_argument("--questions", type=Path, default=None, help="a question set's file, instead of --set")
     parser.add_argument("--show-misses", action="store_true", help="print every question not answered right")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     parser.add_argument(
@@ -176,19 +194,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     embedder = default_embedder() if args.semantic else None
     newsroom = Newsroom(TinyStore(None), clock=lambda: NOW, samples=SAMPLES, embedder=embedder)
     hidden = unpublished_ids(newsroom)
-    questions = load_questions(args.questions)
+    path = args.questions or SETS[args.set]
+    questions = load_questions(path)
     unknown = {expected for _, _, expected in questions if expected is not None} - {
         v.brief.id for v in newsroom.briefs(REPORTER)
     }
     if unknown:
         raise SystemExit(f"expected briefs a reporter cannot see: {sorted(unknown)}")
+    if not hidden_subjects(path) <= hidden:
+        raise SystemExit(
+            f"{UNPUBLISHED} questions about briefs a reporter can see: {sorted(hidden_subjects(path) - hidden)}"
+        )
     asked = ask_all(newsroom, questions)
 
     kinds = list(dict.fromkeys(a.kind for a in asked))
     rows = {kind: figures([a for a in asked if a.kind == kind]) for kind in kinds}
     rows["all"] = figures(asked)
     layer = " with the semantic layer" if args.semantic else ", by words only"
-    print(f"{len(asked)} reporter-style questions over {newsroom.seeded} sample briefs, asked as a reporter{layer}")
+    name = path.name if args.questions else f"the {args.set} set, {path.name}"
+    print(f"{len(asked)} reporter-style questions ({name}) over {newsroom.seeded} sample briefs")
+    print(f"asked as a reporter{layer}")
     print(table(rows))
 
     leaks = [a for a in asked if hidden & ({a.answered} | set(a.offered))]
@@ -199,7 +224,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nmisses:")
         show_misses(asked)
     if args.json:
-        payload = {"benchmark": "reporters", "questions": len(asked), "kinds": rows, "leaks": len(leaks)}
+        payload = {
+            "benchmark": "reporters",
+            "set": str(path.name),
+            "questions": len(asked),
+            "kinds": rows,
+            "leaks": len(leaks),
+        }
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return 1 if leaks else 0
 
