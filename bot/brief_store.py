@@ -24,7 +24,16 @@ from bot.snapshot import LatestVersions, Snapshot
 if TYPE_CHECKING:
     from bot.outcomes import Recorded
 
-__all__ = ["ANSWERED_SECONDS", "BriefStore", "Dismissed", "Notice", "Outbox", "OutcomeRecords", "Pushed"]
+__all__ = [
+    "ANSWERED_SECONDS",
+    "BriefStore",
+    "Dismissed",
+    "Notice",
+    "Outbox",
+    "OutboxCounts",
+    "OutcomeRecords",
+    "Pushed",
+]
 
 ANSWERED_SECONDS = 3600.0
 """How long an id taken by ``first_time`` stays taken: Slack retries an event for about five minutes and accepts a
@@ -60,6 +69,14 @@ class Notice:
         return self.follower.partition(":")[0]
 
 
+@dataclass(frozen=True)
+class OutboxCounts:
+    """Follow messages by platform: waiting to be posted, and given up (none posted them in time) in the last day."""
+
+    waiting: dict[str, int]
+    expired: dict[str, int]
+
+
 class Outbox(Protocol):
     """Follow messages shared by every process on one store, each posted by one of them."""
 
@@ -70,7 +87,12 @@ class Outbox(Protocol):
 
     def claim(self, platforms: Collection[str], limit: int) -> AbstractContextManager[list[Notice]]:
         """Up to ``limit`` waiting notices for ``platforms``, oldest first, that no other process holds; they are
-        marked sent when the block ends without an error, and wait for another claim when it fails."""
+        marked sent when the block ends without an error, and wait for another claim when it fails. Notices that
+        no process claimed for too long are given up first (see ``counts``)."""
+        ...
+
+    def counts(self) -> OutboxCounts:
+        """How many notices wait, and how many were given up lately, by platform."""
         ...
 
 

@@ -81,6 +81,11 @@ MIGRATIONS: tuple[str, ...] = (
         dismissed_at timestamptz NOT NULL
     );
     """,
+    # 4: follow messages no replica posted within ``bot.postgres.once.EXPIRES_SECONDS`` are marked given up
+    """
+    ALTER TABLE outbox ADD COLUMN expired_at timestamptz;
+    CREATE INDEX outbox_expired ON outbox (expired_at) WHERE expired_at IS NOT NULL;
+    """,
 )
 """Every migration, oldest first: migration n is ``MIGRATIONS[n - 1]``. Add new ones at the end; never edit one."""
 
