@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import psycopg
 import pytest
 from conftest import NOW, REPORTER, SAMPLE_BRIEFS, Clock, within
-from postgres_server import STORE_KINDS, open_store
+from postgres_server import STORE_KINDS, PostgresServer, open_store
 
 from adapters.api_access import ApiSettings
 from adapters.desk.app import Desk
@@ -17,6 +18,7 @@ from bot.answers import Outcome
 from bot.brief_store import BriefStore
 from bot.newsroom import Newsroom, open_newsroom
 from bot.outcomes import Recorded
+from bot.postgres.store import PgStore
 from bot.settings import Settings
 from bot.store import TinyStore
 
@@ -42,8 +44,6 @@ def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[
         if not url:
             opened.append(TinyStore(tmp_path / "store"))
         else:
-            from bot.postgres.store import PgStore
-
             opened.append(PgStore(url))
         return opened[-1]
 
@@ -153,3 +153,28 @@ def test_a_gap_dismissed_on_one_replica_stays_dismissed_on_the_other_and_after_a
     finally:
         a.close()
         b.close()
+
+
+def test_outcomes_recorded_while_the_database_refuses_connections_are_written_when_it_is_back(
+    database_url: str, postgres_server: PostgresServer
+) -> None:
+    """An outcome recorded while the database takes no connections is kept in memory, not lost and not raised,
+    and is in the database for every replica once it takes connections again."""
+    replica = PgStore(database_url)
+    name = database_url.rsplit("/", 1)[1]
+    entry = Recorded(TUESDAY, Outcome.ANSWER, "city-budget-vote")
+    try:
+        with psycopg.connect(postgres_server.url(), autocommit=True) as admin:
+            admin.execute(f"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false".encode())
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+            try:
+                replica.outcomes.add(entry, MONDAY)  # an answer is never held up, nor refused, by its outcome
+            finally:
+                admin.execute(f"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true".encode())
+        other = PgStore(database_url)
+        try:
+            assert within(lambda: other.outcomes.since(MONDAY) == [entry], timeout=30)
+        finally:
+            other.close()
+    finally:
+        replica.close()
