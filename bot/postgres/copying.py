@@ -59,7 +59,8 @@ class BriefCopy:
 
 @dataclass(frozen=True)
 class Copied:
-    """The whole copy: each brief's outcome, the follows and questions added, and what the comparison found."""
+    """The whole copy: each brief's outcome, the follows and questions added, what the comparison found, and the
+    desk's question outcomes and dismissed gaps added (of how many in the folder)."""
 
     briefs: tuple[BriefCopy, ...]
     follows_added: int
