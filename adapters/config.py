@@ -187,7 +187,8 @@ RATE_LIMIT = Variable("BRIEFBOT_RATE_LIMIT", "core", f"`{PER_MINUTE}`", _count(P
 OUTCOME_DAYS = Variable("BRIEFBOT_OUTCOME_DAYS", "core", f"`{RETENTION}`", _whole(RETENTION, "days"),
     "days each question's outcome (answered, choices, no match) and brief are kept for the editors' desk")
 OUTCOME_ASKERS = Variable("BRIEFBOT_OUTCOME_ASKERS", "core", "`0`", _flag(False),
-    "`1` records who asked with each question's outcome, and the desk shows who asked each gap")
+    "`1` records who asked with each question's outcome, and the desk shows who asked each gap "
+    "(unanswered questions are logged with who asked either way)")
 SEMANTIC = Variable("BRIEFBOT_SEMANTIC", "core", "`0`", _flag(False),
     "`1` also answers by meaning: other words, other languages (needs `pip install 'briefbot[semantic]'`)")
 PUSH_TOKEN = Variable("BRIEFBOT_TOKEN", "push", "none", _text,

@@ -58,6 +58,10 @@ def report_migrate(root: Path, url: str, echo: Echo) -> bool:
         f"{copied.questions_added} logged question(s) from {root} to {where}"
         + (f"; {already} brief(s) were already there" if already else "")
     )
+    echo(
+        f"copied {copied.outcomes_added} question outcome(s) and {copied.dismissed_added} dismissed gap(s) "
+        "for the editors' desk"
+    )
     for difference in copied.differences:
         echo(f"differs   {difference}", err=True)
     versions = sum(brief.folder for brief in copied.briefs)
@@ -65,7 +69,8 @@ def report_migrate(root: Path, url: str, echo: Echo) -> bool:
         echo(
             f"compared: the database holds all {len(copied.briefs)} brief(s) ({versions} version(s)), "
             f"{copied.follows} follow(s) and {copied.questions} logged question(s) of the folder, and the latest "
-            "version of every brief"
+            f"version of every brief; and its {copied.outcomes} question outcome(s) and {copied.dismissed} "
+            "dismissed gap(s)"
         )
         return True
     echo(f"briefbot: the database does not hold everything the folder at {root} does (see above)", err=True)

@@ -4,7 +4,10 @@ Always 200 while the process answers: a replica whose database is unreachable, o
 read, goes on answering from memory, so a load balancer should keep sending it questions; ``status`` says
 ``degraded`` and why. ``lag_seconds`` is the time since the oldest version in the database this replica has
 not taken in yet (0 when it holds the latest of every brief). A surface that holds a connection only one
-process may have (Discord's gateway) says so with ``holds_connection``; one that does not say holds it.
+process may have (Discord's gateway) says so with ``holds_connection``; one that does not say holds it. On a
+store several replicas share, ``outbox`` counts the follow messages waiting, by platform, and those given up in
+the last day because no replica serving their platform posted them within the hour (``bot.postgres.once``);
+it is left out while none waits and none was given up.
 """
 
 from __future__ import annotations
@@ -14,10 +17,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.errors import REPAIR_ADVICE
+from bot.errors import REPAIR_ADVICE, StoreUnwritable
 from bot.newsroom import Newsroom
 
-__all__ = ["ONE_CONNECTION", "health_of", "lag_of"]
+__all__ = ["ONE_CONNECTION", "health_of", "lag_of", "outbox_of"]
 
 ONE_CONNECTION = ("discord",)
 """Surfaces whose platform allows one connection per bot, so only one replica holds it."""
@@ -42,6 +45,23 @@ def lag_of(newsroom: Newsroom, clock: Callable[[], datetime]) -> Callable[[], tu
         return found.reachable, found.lag_seconds
 
     return ask
+
+
+def outbox_of(newsroom: Newsroom) -> Callable[[], dict[str, Any] | None]:
+    """A function counting the shared outbox's follow messages, waiting and given up, by platform; None for a store
+    one process serves, when there are none, or while the database cannot be reached (``database`` says so)."""
+    outbox = newsroom.store.outbox
+
+    def count() -> dict[str, Any] | None:
+        if outbox is None:
+            return None
+        try:
+            counts = outbox.counts()
+        except StoreUnwritable:
+            return None
+        return {"waiting": counts.waiting, "expired": counts.expired} if counts.waiting or counts.expired else None
+
+    return count
 
 
 async def health_of(

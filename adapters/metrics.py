@@ -2,9 +2,9 @@
 
 Each server keeps a registry of its own (so two servers in one process, as in tests, never share counts).
 The newsroom tells ``Metrics`` of every question, push and conflict (``bot.observing``); the notification
-lag is measured as each new version reaches this process; the database pool's figures and this process's
-lag behind the database are read when the page is asked for. The names are listed in the README's
-"Running in production".
+lag is measured as each new version reaches this process; the database pool's figures, this process's
+lag behind the database and the shared outbox's counts are read when the page is asked for. The names are
+listed in the README's "Running in production".
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from bot.errors import StoreUnwritable
 from bot.newsroom import Newsroom, Update
 
 __all__ = ["ANSWER_BUCKETS", "LAG_BUCKETS", "Metrics"]
@@ -121,6 +122,7 @@ class _StoreCollector(Collector):
                 yield GaugeMetricFamily(f"briefbot_db_{name}", help_text.capitalize() + ".", value=stats.get(name, 0))
             for name, help_text in POOL_COUNTERS.items():
                 yield CounterMetricFamily(f"briefbot_db_{name}", help_text.capitalize() + ".", value=stats.get(name, 0))
+        yield from _outbox_gauges(self._newsroom)
         lag = self._lag()
         if lag is not None:
             yield GaugeMetricFamily(
@@ -128,3 +130,27 @@ class _StoreCollector(Collector):
                 "Seconds since the oldest version in the database this process has not taken in yet (0: none).",
                 value=lag,
             )
+
+
+def _outbox_gauges(newsroom: Newsroom) -> Iterator[GaugeMetricFamily]:
+    """The shared outbox's follow messages by platform: waiting, and given up in the last day (none posted them
+    within the hour); nothing for a store one process serves, or while the database cannot be reached."""
+    outbox = newsroom.store.outbox
+    if outbox is None:
+        return
+    try:
+        counts = outbox.counts()
+    except StoreUnwritable:
+        return
+    for name, help_text, by_platform in (
+        ("briefbot_outbox_waiting", "Follow messages waiting to be posted, by platform.", counts.waiting),
+        (
+            "briefbot_outbox_expired",
+            "Follow messages given up in the last day: no replica serving their platform posted them within the hour.",
+            counts.expired,
+        ),
+    ):
+        family = GaugeMetricFamily(name, help_text, labels=["platform"])
+        for platform, count in sorted(by_platform.items()):
+            family.add_metric([platform], count)
+        yield family

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from aiohttp import web
 
-from adapters.health import health_of, lag_of
+from adapters.health import health_of, lag_of, outbox_of
 from adapters.http_api import error_middleware
 from adapters.metrics import Metrics
 from adapters.standby import OneReplica
@@ -184,8 +184,13 @@ async def start_http(
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[error_middleware])
     database = lag_of(newsroom, newsroom.now) if newsroom is not None else lambda: None
 
+    outbox = outbox_of(newsroom) if newsroom is not None else lambda: None
+
     async def healthz(request: web.Request) -> web.Response:
-        return web.json_response(await health_of(newsroom, surfaces, database))
+        health = await health_of(newsroom, surfaces, database)
+        if (counted := await asyncio.to_thread(outbox)) is not None:
+            health["outbox"] = counted
+        return web.json_response(health)
 
     app.router.add_get("/healthz", healthz)
     if newsroom is not None:

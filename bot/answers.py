@@ -15,9 +15,9 @@ from typing import Any
 
 from bot.briefs import Brief, Source
 from bot.instalments import Marker, agreement, dated, other_year
+from bot.records import Version
 from bot.scope import only_in_a_name
 from bot.search import Hit, Query
-from bot.store import Version
 
 __all__ = ["Answer", "Choice", "Freshness", "Outcome", "answer_to_json", "answer_with", "decide", "out_of_scope"]
 

@@ -3,7 +3,8 @@
 ``BriefStore`` is the protocol; ``bot.store.TinyStore`` keeps briefs in TinyDB shards on disk (or in memory
 with ``root=None``), and ``bot.postgres.PgStore`` in a PostgreSQL database that several processes share.
 The same store tests run over every implementation. A store is told nothing about the newsroom: it keeps
-versions, follows and the question log, and says which briefs another process changed.
+versions, follows, the question log and what the editors' desk records (each question's outcome, the gaps
+dismissed), and says which briefs another process changed.
 """
 
 from __future__ import annotations
@@ -13,14 +14,26 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.briefs import Brief
 from bot.question_log import LoggedQuestion
 from bot.records import Version
 from bot.snapshot import LatestVersions, Snapshot
 
-__all__ = ["ANSWERED_SECONDS", "BriefStore", "Notice", "Outbox", "Pushed"]
+if TYPE_CHECKING:
+    from bot.outcomes import Recorded
+
+__all__ = [
+    "ANSWERED_SECONDS",
+    "BriefStore",
+    "Dismissed",
+    "Notice",
+    "Outbox",
+    "OutboxCounts",
+    "OutcomeRecords",
+    "Pushed",
+]
 
 ANSWERED_SECONDS = 3600.0
 """How long an id taken by ``first_time`` stays taken: Slack retries an event for about five minutes and accepts a
@@ -56,6 +69,14 @@ class Notice:
         return self.follower.partition(":")[0]
 
 
+@dataclass(frozen=True)
+class OutboxCounts:
+    """Follow messages by platform: waiting to be posted, and given up (none posted them in time) in the last day."""
+
+    waiting: dict[str, int]
+    expired: dict[str, int]
+
+
 class Outbox(Protocol):
     """Follow messages shared by every process on one store, each posted by one of them."""
 
@@ -66,7 +87,37 @@ class Outbox(Protocol):
 
     def claim(self, platforms: Collection[str], limit: int) -> AbstractContextManager[list[Notice]]:
         """Up to ``limit`` waiting notices for ``platforms``, oldest first, that no other process holds; they are
-        marked sent when the block ends without an error, and wait for another claim when it fails."""
+        marked sent when the block ends without an error, and wait for another claim when it fails. Notices that
+        no process claimed for too long are given up first (see ``counts``)."""
+        ...
+
+    def counts(self) -> OutboxCounts:
+        """How many notices wait, and how many were given up lately, by platform."""
+        ...
+
+
+class OutcomeRecords(Protocol):
+    """What became of each question, for the desk's charts: kept where every process on the store sees it."""
+
+    def add(self, entry: Recorded, keep_from: datetime) -> None:
+        """Record one question's outcome; those asked before ``keep_from`` may be deleted meanwhile. Never raises:
+        an outcome that cannot be kept is logged as a warning, as recording must not stop an answer."""
+        ...
+
+    def since(self, start: datetime) -> list[Recorded]:
+        """The outcomes of questions asked from ``start``, by every process on the store, oldest first."""
+        ...
+
+
+class Dismissed(Protocol):
+    """The gaps editors dismissed on the desk: each wording and when, seen by every process on the store."""
+
+    def add(self, wordings: Collection[str], at: datetime) -> None:
+        """Record that ``wordings`` were dismissed at ``at``; a wording dismissed again keeps the later time."""
+        ...
+
+    def read(self) -> dict[str, datetime]:
+        """Every dismissed wording and when it was (last) dismissed."""
         ...
 
 
@@ -79,6 +130,12 @@ class BriefStore(Protocol):
     outbox: Outbox | None
     """Where follow messages wait for one of the processes sharing the store to post them (None: the store is
     served by one process, which posts its own)."""
+
+    outcomes: OutcomeRecords
+    """What became of each question, for the editors' desk."""
+
+    dismissed: Dismissed
+    """The gaps editors dismissed on the desk."""
 
     # reading
 

@@ -369,7 +369,7 @@ def open_newsroom(settings: Settings, *, seed: bool = False, clock: Clock = utc_
     samples = sample_briefs_path() if seed and settings.seed_samples else None
     entities = load_entities(settings.entities) if settings.entities else None
     store = open_store(settings)
-    outcomes = OutcomeLog(settings.store, settings.outcome_retention_days, askers=settings.outcome_askers)
+    outcomes = OutcomeLog(store.outcomes, settings.outcome_retention_days, askers=settings.outcome_askers)
     embedder = default_embedder() if settings.semantic else None
     return Newsroom(store, clock=clock, samples=samples, entities=entities, outcomes=outcomes, embedder=embedder)
 

@@ -20,7 +20,7 @@ class Settings:
     """briefbot's configuration."""
 
     store: Path
-    """The store folder; with ``database_url``, it keeps only the files beside the store (question outcomes)."""
+    """The store folder; unused with ``database_url``, which keeps everything (question outcomes too)."""
     database_url: str | None = field(default=None, repr=False)
     """A PostgreSQL URL: the store is kept there, not in the folder. Never shown, as it may hold a password."""
     seed_samples: bool = True

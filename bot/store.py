@@ -22,12 +22,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.brief_store import Outbox, Pushed
+from bot.brief_store import Dismissed, Outbox, OutcomeRecords, Pushed
 from bot.briefs import ID_PATTERN, Brief
 from bot.disk import atomic_write, size_of
+from bot.dismissals import DismissalFile
 from bot.errors import ImportUnfinished, StoreUnwritable, UnknownBrief, VersionConflict
 from bot.follows import FOLLOWS_FILE, Follows
 from bot.journal import JOURNAL_FILE, ChangeJournal, journal_lines
+from bot.outcomes import OutcomeFile
 from bot.question_log import QUESTIONS_FILE, LoggedQuestion, QuestionLog
 from bot.records import Version, version_from_record, version_to_record
 from bot.shards import SHARD_DIR, SHARD_SUFFIX, Listing, Stamp, list_shards, read_shard, shard_bytes, stamp_of
@@ -70,6 +72,10 @@ class TinyStore:
         self._memory: dict[str, list[dict[str, Any]]] = {}
         self._questions = QuestionLog(root)
         self._follows = Follows(root)
+        self.outcomes: OutcomeRecords = OutcomeFile(root)
+        """Each question's outcome, in ``outcomes.jsonl`` in the folder."""
+        self.dismissed: Dismissed = DismissalFile(root)
+        """The desk's dismissed gaps, in ``desk-dismissed.json`` in the folder."""
         self._journal: ChangeJournal | None = None
         self._stamps: dict[str, tuple[Stamp, int]] = {}
         """For each shard this store wrote, or read for a newsroom to hold: the stamp of that content and its latest

@@ -55,8 +55,9 @@ def _csrf(html: str) -> str:
 @asynccontextmanager
 async def serving(folder: Path, clock: Clock, *, askers: bool = False) -> AsyncIterator[Served]:
     """``briefbot serve``'s API and desk over the sample briefs in a store in ``folder``, with Anna's token."""
-    outcomes = OutcomeLog(folder, askers=askers)
-    newsroom = Newsroom(TinyStore(folder), clock=clock, samples=SAMPLE_BRIEFS, outcomes=outcomes)
+    store = TinyStore(folder)
+    outcomes = OutcomeLog(store.outcomes, askers=askers)
+    newsroom = Newsroom(store, clock=clock, samples=SAMPLE_BRIEFS, outcomes=outcomes)
     api = ApiSettings({ANNA: "Anna Kowalski"})
     runner = await start_http([], "127.0.0.1", 0, api_routes(newsroom, api) + desk_routes(newsroom, api, 8))
     host, port = runner.addresses[0][:2]

@@ -13,6 +13,8 @@ from postgres_server import PostgresServer
 from test_cli import run
 from test_store import MONDAY, TUESDAY, _brief
 
+from bot.answers import Outcome
+from bot.outcomes import OutcomeFile, Recorded
 from bot.postgres import redacted
 from bot.postgres.migrations import MIGRATIONS
 from bot.postgres.store import PgStore
@@ -210,3 +212,51 @@ def test_the_copied_times_keep_their_offsets(folder: Path, database_url: str) ->
         store.close()
     assert pushed == TUESDAY
     assert pushed.utcoffset() == timedelta(hours=1)
+
+
+def _desk_records(root: Path) -> list[Recorded]:
+    """Three question outcomes (two alike, as two reporters asking at one moment) and a dismissal in ``root``."""
+    store = TinyStore(root)
+    outcomes = [
+        Recorded(MONDAY, Outcome.ANSWER, "city-budget-vote"),
+        Recorded(TUESDAY, Outcome.NO_MATCH, None, "U2"),
+        Recorded(TUESDAY, Outcome.NO_MATCH, None, "U2"),
+    ]
+    for entry in outcomes:
+        store.outcomes.add(entry, MONDAY - timedelta(days=90))
+    store.dismissed.add(["zebra crossing bylaws"], TUESDAY)
+    return outcomes
+
+
+def test_migrate_copies_the_desks_outcomes_and_dismissals_once(folder: Path, database_url: str) -> None:
+    """The desk's question outcomes (two alike stay two) and dismissed gaps are copied, compared, and not copied
+    again by a second run."""
+    outcomes = _desk_records(folder)
+    result = run(folder, "migrate", "--to", database_url)
+    assert result.returncode == 0, result.stderr
+    assert "copied 3 question outcome(s) and 1 dismissed gap(s)" in result.stdout
+    assert "its 3 question outcome(s) and 1 dismissed gap(s)" in result.stdout
+    again = run(folder, "migrate", "--to", database_url)
+    assert again.returncode == 0, again.stderr
+    assert "copied 0 question outcome(s) and 0 dismissed gap(s)" in again.stdout
+    copied = PgStore(database_url)
+    try:
+        assert copied.outcomes.since(MONDAY) == outcomes
+        assert copied.dismissed.read() == {"zebra crossing bylaws": TUESDAY}
+    finally:
+        copied.close()
+
+
+def test_the_outcomes_folder_of_each_replica_is_copied_into_the_one_database(tmp_path: Path, database_url: str) -> None:
+    """A replica's folder holding only the outcomes it kept before they were kept in the database is copied too,
+    beside another replica's."""
+    first, second = tmp_path / "replica-1", tmp_path / "replica-2"
+    first.mkdir()
+    second.mkdir()
+    OutcomeFile(first).add(Recorded(MONDAY, Outcome.ANSWER, "city-budget-vote"), MONDAY)
+    OutcomeFile(second).add(Recorded(TUESDAY, Outcome.AMBIGUOUS, None), MONDAY)
+    for root in (first, second):
+        result = run(root, "migrate", "--to", database_url)
+        assert result.returncode == 0, result.stderr
+        assert "copied 1 question outcome(s)" in result.stdout
+    assert _count(database_url, "outcomes") == 2

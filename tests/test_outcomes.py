@@ -21,7 +21,7 @@ KREMLIN = "kremlin-open-to-putin-trump-meeting"
 
 def _newsroom(folder: Path, clock: Clock, days: int = 90) -> Newsroom:
     store = TinyStore(folder)
-    return Newsroom(store, clock=clock, samples=SAMPLE_BRIEFS, outcomes=OutcomeLog(folder, days))
+    return Newsroom(store, clock=clock, samples=SAMPLE_BRIEFS, outcomes=OutcomeLog(store.outcomes, days))
 
 
 def test_each_question_is_recorded_with_its_outcome_brief_and_time_but_not_its_asker(tmp_path: Path) -> None:
@@ -69,7 +69,8 @@ def test_the_configured_store_gets_an_outcome_log_with_the_configured_retention(
     config = load_config({"BRIEFBOT_OUTCOME_DAYS": "30"}, store=tmp_path)
     newsroom = open_newsroom(config.core)
     assert newsroom.outcomes is not None
-    assert (newsroom.outcomes.path, newsroom.outcomes.retention) == (tmp_path / OUTCOMES_FILE, timedelta(days=30))
+    assert newsroom.outcomes.records is newsroom.store.outcomes
+    assert newsroom.outcomes.retention == timedelta(days=30)
     assert open_newsroom(Settings(tmp_path)).outcomes.retention == timedelta(days=90)  # type: ignore[union-attr]
 
 

@@ -70,7 +70,7 @@ class Desk:
         self.api = api
         self.sessions = Sessions(timedelta(hours=session_hours))
         self.attempts = RateLimiter(SIGN_IN_ATTEMPTS_PER_MINUTE)
-        self.dismissals = Dismissals(newsroom.store.root)
+        self.dismissals = Dismissals(newsroom.store.dismissed)
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined
         )

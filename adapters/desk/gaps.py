@@ -7,28 +7,26 @@ questions are one gap when half their terms are the same: "kremlin trump
 meeting?" and "putin trump summit" share the Kremlin and Trump, whatever brief
 was nearest to each; "trump tariffs on china" shares only Trump and stays apart.
 A dismissed gap stays hidden until one of its questions is asked again after
-the dismissal. Dismissals are kept in ``desk-dismissed.json`` in the store folder.
+the dismissal. Dismissals are kept by the store (``BriefStore.dismissed``): in
+``desk-dismissed.json`` in a store folder, in the database for every replica on PostgreSQL.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
+from bot.brief_store import Dismissed
 from bot.entities import KINDRED_NAMES
 from bot.store import LoggedQuestion
 from bot.words import stem
 
-__all__ = ["DISMISSED_FILE", "Dismissals", "GapGroup", "Reader", "group_questions"]
+__all__ = ["Dismissals", "GapGroup", "Reader", "group_questions"]
 
 Reader = Callable[[str], Sequence[str]]
 """How a question is read into terms: the newsroom's own reading (``Newsroom.read_questions``)."""
 
-DISMISSED_FILE = "desk-dismissed.json"
 SAME_WORDS = 0.5
 """The share of their terms two questions must have in common to be one gap."""
 
@@ -97,35 +95,19 @@ def group_questions(logged: Sequence[LoggedQuestion], read: Reader) -> list[GapG
 class Dismissals:
     """Which wordings editors dismissed, and when; a gap asked again since is shown again."""
 
-    def __init__(self, folder: Path | None) -> None:
-        self.path = folder / DISMISSED_FILE if folder is not None else None
-        self._memory: dict[str, str] = {}
-
-    def _read(self) -> dict[str, str]:
-        if self.path is None:
-            return dict(self._memory)
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            return {}
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    def __init__(self, dismissed: Dismissed) -> None:
+        self.dismissed = dismissed
 
     def dismiss(self, wordings: Sequence[str], now: datetime) -> None:
         """Hide the gap with these wordings until one is asked again."""
-        data = self._read() | {_key(text): now.isoformat() for text in wordings}
-        if self.path is None:
-            self._memory = data
-            return
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, self.path)
+        self.dismissed.add({_key(text) for text in wordings}, now)
 
     def visible(self, gaps: Sequence[GapGroup]) -> list[GapGroup]:
         """The gaps not dismissed, or asked again since they were."""
-        data = self._read()
+        held = self.dismissed.read()
 
         def hidden(gap: GapGroup) -> bool:
-            times = [data.get(_key(text)) for text in gap.wordings]
-            return all(times) and gap.last_asked <= max(datetime.fromisoformat(t) for t in times if t)
+            times = [held.get(_key(text)) for text in gap.wordings]
+            return all(times) and gap.last_asked <= max(t for t in times if t)
 
         return [gap for gap in gaps if not hidden(gap)]

@@ -2,7 +2,9 @@
 
 Checking changes nothing, not even the schema (a briefbot starting upgrades it; a check only says how far
 behind it is). Each brief's rows must be versions 1, 2, 3 ... each based on the one before, every record
-whole and of the right kinds (the same checks a TinyDB shard passes), and numbered as its row is.
+whole and of the right kinds (the same checks a TinyDB shard passes), and numbered as its row is. Follow
+messages given up in the last day, or waiting longer than ``EXPIRES_SECONDS`` for a replica serving their
+platform, are reported too: a channel missed an update.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ import psycopg
 from bot.errors import StoreUnwritable
 from bot.postgres import redacted
 from bot.postgres.migrations import MIGRATIONS
+from bot.postgres.once import EXPIRES_SECONDS, SENT_KEPT
 from bot.records import ordered_history
 
 __all__ = ["DatabaseChecked", "check_database"]
 
 CONNECT_SECONDS = 10
+OUTBOX_EXPIRY = 4
+"""The migration that made follow messages expire (``outbox.expired_at``)."""
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,36 @@ def check_database(url: str) -> DatabaseChecked:
                 briefs += 1
                 versions += len(numbered)
                 findings.extend(_brief_findings(brief_id, numbered))
+            if schema >= OUTBOX_EXPIRY:
+                findings.extend(_outbox_findings(connection))
     except psycopg.OperationalError as error:
         raise StoreUnwritable(redacted(url), _problem(error)) from None
     return DatabaseChecked(schema, briefs, versions, tuple(findings))
+
+
+def _outbox_findings(connection: psycopg.Connection[Any]) -> list[str]:
+    """Follow messages given up lately, or waiting past the bound (no replica has looked since), by platform."""
+    rows = connection.execute(
+        "SELECT platform, count(*) FILTER (WHERE expired_at > now() - %s::interval), "
+        "count(*) FILTER (WHERE expired_at IS NULL AND put_at < now() - make_interval(secs => %s)) "
+        "FROM outbox WHERE sent_at IS NULL GROUP BY platform ORDER BY platform",
+        (SENT_KEPT, EXPIRES_SECONDS),
+    ).fetchall()
+    minutes = int(EXPIRES_SECONDS // 60)
+    findings = []
+    for platform, expired, overdue in rows:
+        if expired:
+            findings.append(
+                f"outbox: {expired} follow message(s) for {platform} were given up in the last day, as no replica "
+                f"serving {platform} posted them within {minutes} minutes; serve {platform} from a replica, or "
+                "unfollow its channels"
+            )
+        if overdue:
+            findings.append(
+                f"outbox: {overdue} follow message(s) for {platform} have waited over {minutes} minutes, as no "
+                f"replica serving {platform} claimed them; a running replica gives them up"
+            )
+    return findings
 
 
 def _schema(connection: psycopg.Connection[Any]) -> int:

@@ -6,11 +6,13 @@ is never overwritten: a brief whose versions there begin with the folder's gets 
 (none, the second time); one that is further along in the database is reported and left as it is; one
 whose versions differ from the folder's is reported as diverged and left for an editor to settle. Follows
 are added when missing. A logged question is copied unless the database already holds as many questions
-with the same text, asker, time and suggestions, so running the copy twice adds nothing.
+with the same text, asker, time and suggestions, so running the copy twice adds nothing; the desk's question
+outcomes likewise (the same time, outcome, brief and asker), so the folders of several replicas that each
+kept their own may all be copied. A dismissed gap is added, or moved on to the folder's later time.
 
 After copying, the two are compared: for every brief the folder holds, the database's first versions must
 be the folder's, and the latest version the folder's latest (or a later one); every follow and every
-logged question of the folder must be in the database.
+logged question, question outcome and dismissal of the folder must be in the database.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,7 @@ from psycopg.types.json import Jsonb
 
 from bot.errors import SettingsError, StoreDamaged, StoreUnwritable
 from bot.follows import Follows
+from bot.outcomes import OUTCOMES_FILE, Recorded
 from bot.postgres import redacted
 from bot.postgres.listener import CHANNEL
 from bot.postgres.migrations import migrate
@@ -38,6 +41,7 @@ from bot.store import TinyStore
 __all__ = ["BriefCopy", "Copied", "copy_folder"]
 
 CONNECT_SECONDS = 10
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,8 @@ class BriefCopy:
 
 @dataclass(frozen=True)
 class Copied:
-    """The whole copy: each brief's outcome, the follows and questions added, and what the comparison found."""
+    """The whole copy: each brief's outcome, the follows and questions added, what the comparison found, and the
+    desk's question outcomes and dismissed gaps added (of how many in the folder)."""
 
     briefs: tuple[BriefCopy, ...]
     follows_added: int
@@ -63,6 +68,10 @@ class Copied:
     questions_added: int
     questions: int
     differences: tuple[str, ...] = field(default=())
+    outcomes_added: int = 0
+    outcomes: int = 0
+    dismissed_added: int = 0
+    dismissed: int = 0
 
     @property
     def versions_added(self) -> int:
@@ -77,7 +86,8 @@ class Copied:
 
 def copy_folder(root: Path, url: str) -> Copied:
     """Copy the store folder at ``root`` into the database at ``url`` (its schema made or upgraded first)."""
-    if not (root / SHARD_DIR).is_dir():
+    # A replica's folder from before the desk's outcomes were kept in the database holds only its outcomes.
+    if not (root / SHARD_DIR).is_dir() and not (root / OUTCOMES_FILE).is_file():
         raise SettingsError(f"there is no store at {root} to copy: name it with --store or BRIEFBOT_STORE")
     folder = TinyStore(root)
     try:
@@ -89,9 +99,25 @@ def copy_folder(root: Path, url: str) -> Copied:
             questions = QuestionLog(root).read()
             questions_added = _copy_questions(connection, questions)
             differences = _compare(connection, folder, briefs, follows, questions)
+            outcomes = folder.outcomes.since(EARLIEST)
+            outcomes_added = _copy_outcomes(connection, outcomes)
+            dismissed = folder.dismissed.read()
+            dismissed_added = _copy_dismissed(connection, dismissed)
+            differences += _compare_desk(connection, outcomes, dismissed)
     except psycopg.OperationalError as error:
         raise StoreUnwritable(redacted(url), _problem(error)) from None
-    return Copied(briefs, follows_added, len(follows), questions_added, len(questions), differences)
+    return Copied(
+        briefs,
+        follows_added,
+        len(follows),
+        questions_added,
+        len(questions),
+        differences,
+        outcomes_added,
+        len(outcomes),
+        dismissed_added,
+        len(dismissed),
+    )
 
 
 def _copy_brief(connection: psycopg.Connection[Any], folder: TinyStore, brief_id: str) -> BriefCopy:
@@ -195,6 +221,76 @@ def _compare(
     short = sum(max(0, count - held[key]) for key, count in wanted.items())
     if short:
         differences.append(f"{short} logged question(s) of the folder are not in the database")
+    return tuple(differences)
+
+
+def _outcome_key(entry: Recorded) -> tuple[Any, ...]:
+    offset = entry.asked_at.utcoffset() or timedelta(0)
+    return (entry.asked_at, int(offset.total_seconds()), entry.outcome.value, entry.brief_id, entry.asker)
+
+
+def _held_outcomes(connection: psycopg.Connection[Any], outcomes: Sequence[Recorded]) -> Counter[tuple[Any, ...]]:
+    """The database's outcomes over the time the folder's span (the rest cannot match them)."""
+    if not outcomes:
+        return Counter()
+    rows = connection.execute(
+        "SELECT asked_at, asked_at_offset, outcome, brief_id, asker FROM outcomes WHERE asked_at BETWEEN %s AND %s",
+        (min(e.asked_at for e in outcomes), max(e.asked_at for e in outcomes)),
+    )
+    return Counter(tuple(row) for row in rows)
+
+
+def _copy_outcomes(connection: psycopg.Connection[Any], outcomes: Sequence[Recorded]) -> int:
+    with connection.transaction():
+        connection.execute("LOCK TABLE outcomes IN SHARE ROW EXCLUSIVE MODE")  # one copy at a time, as questions
+        held = _held_outcomes(connection, outcomes)
+        missing = []
+        for entry in outcomes:
+            key = _outcome_key(entry)
+            if held[key] > 0:
+                held[key] -= 1
+            else:
+                missing.append(key)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO outcomes (asked_at, asked_at_offset, outcome, brief_id, asker) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                missing,
+            )
+    return len(missing)
+
+
+def _held_dismissed(connection: psycopg.Connection[Any]) -> dict[str, datetime]:
+    return dict(connection.execute("SELECT wording, dismissed_at FROM dismissed").fetchall())
+
+
+def _copy_dismissed(connection: psycopg.Connection[Any], dismissed: dict[str, datetime]) -> int:
+    with connection.transaction():
+        held = _held_dismissed(connection)
+        later = [(wording, at) for wording, at in dismissed.items() if wording not in held or held[wording] < at]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO dismissed (wording, dismissed_at) VALUES (%s, %s) ON CONFLICT (wording) "
+                "DO UPDATE SET dismissed_at = greatest(dismissed.dismissed_at, EXCLUDED.dismissed_at)",
+                later,
+            )
+    return len(later)
+
+
+def _compare_desk(
+    connection: psycopg.Connection[Any], outcomes: Sequence[Recorded], dismissed: dict[str, datetime]
+) -> tuple[str, ...]:
+    """What the database lacks of the folder's question outcomes and dismissed gaps."""
+    differences = []
+    held = _held_outcomes(connection, outcomes)
+    wanted = Counter(_outcome_key(entry) for entry in outcomes)
+    short = sum(max(0, count - held[key]) for key, count in wanted.items())
+    if short:
+        differences.append(f"{short} question outcome(s) of the folder are not in the database")
+    held_dismissed = _held_dismissed(connection)
+    lacking = [w for w, at in dismissed.items() if w not in held_dismissed or held_dismissed[w] < at]
+    if lacking:
+        differences.append(f"{len(lacking)} dismissed gap(s) of the folder are not in the database")
     return tuple(differences)
 
 

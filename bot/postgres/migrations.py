@@ -65,6 +65,27 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX outbox_waiting ON outbox (platform, id) WHERE sent_at IS NULL;
     """,
+    # 3: what the editors' desk records, shared by every replica: each question's outcome, and the gaps dismissed
+    """
+    CREATE TABLE outcomes (
+        id bigserial PRIMARY KEY,
+        asked_at timestamptz NOT NULL,
+        asked_at_offset integer NOT NULL,
+        outcome text NOT NULL,
+        brief_id text,
+        asker text
+    );
+    CREATE INDEX outcomes_by_time ON outcomes (asked_at);
+    CREATE TABLE dismissed (
+        wording text PRIMARY KEY,
+        dismissed_at timestamptz NOT NULL
+    );
+    """,
+    # 4: follow messages no replica posted within ``bot.postgres.once.EXPIRES_SECONDS`` are marked given up
+    """
+    ALTER TABLE outbox ADD COLUMN expired_at timestamptz;
+    CREATE INDEX outbox_expired ON outbox (expired_at) WHERE expired_at IS NOT NULL;
+    """,
 )
 """Every migration, oldest first: migration n is ``MIGRATIONS[n - 1]``. Add new ones at the end; never edit one."""
 

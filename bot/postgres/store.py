@@ -20,10 +20,11 @@ import psycopg
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from bot.brief_store import Outbox, Pushed
+from bot.brief_store import Dismissed, Outbox, OutcomeRecords, Pushed
 from bot.briefs import ID_PATTERN, Brief
 from bot.errors import StoreUnwritable, UnknownBrief, VersionConflict
 from bot.postgres import redacted
+from bot.postgres.desk_records import PgDismissed, PgOutcomes
 from bot.postgres.listener import CHANNEL, ChangeListener
 from bot.postgres.migrations import migrate
 from bot.postgres.once import Answered, PgOutbox
@@ -76,6 +77,11 @@ class PgStore:
         self._answered = Answered(self._pool, redacted(url))
         self.outbox: Outbox | None = PgOutbox(self._pool, redacted(url))
         """Follow messages, each posted by one of the processes serving this database."""
+        self._outcomes = PgOutcomes(self._pool, redacted(url))
+        self.outcomes: OutcomeRecords = self._outcomes
+        """Each question's outcome, recorded by every process on this database."""
+        self.dismissed: Dismissed = PgDismissed(self._pool, redacted(url))
+        """The desk's dismissed gaps, shared by every process on this database."""
 
     def __repr__(self) -> str:
         return f"PgStore({redacted(self._url)})"
@@ -86,8 +92,9 @@ class PgStore:
         return self._pool
 
     def close(self) -> None:
-        """Stop listening and close every connection."""
+        """Stop listening, write the outcomes gathered, and close every connection."""
         self._listener.close()
+        self._outcomes.close()
         self._pool.close()
 
     # reading
