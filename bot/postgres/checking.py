@@ -12,8 +12,8 @@ from typing import Any
 
 import psycopg
 
-from bot.errors import StoreUnwritable
-from bot.postgres import redacted
+from bot.errors import DatabaseUnavailable
+from bot.postgres import problem, redacted
 from bot.postgres.migrations import MIGRATIONS
 from bot.records import ordered_history
 
@@ -58,7 +58,7 @@ def check_database(url: str) -> DatabaseChecked:
                 versions += len(numbered)
                 findings.extend(_brief_findings(brief_id, numbered))
     except psycopg.OperationalError as error:
-        raise StoreUnwritable(redacted(url), _problem(error)) from None
+        raise DatabaseUnavailable(redacted(url), problem(error)) from None
     return DatabaseChecked(schema, briefs, versions, tuple(findings))
 
 
@@ -91,8 +91,3 @@ def _brief_findings(brief_id: str, numbered: list[tuple[int, Any]]) -> list[str]
     except ValueError as error:
         findings.append(f"{brief_id}: {error}")
     return findings
-
-
-def _problem(error: psycopg.Error) -> str:
-    """What went wrong, in libpq's words (which name the host and user, never the password)."""
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -25,9 +25,9 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from bot.errors import SettingsError, StoreDamaged, StoreUnwritable
+from bot.errors import DatabaseUnavailable, SettingsError, StoreDamaged
 from bot.follows import Follows
-from bot.postgres import redacted
+from bot.postgres import problem, redacted
 from bot.postgres.listener import CHANNEL
 from bot.postgres.migrations import migrate
 from bot.question_log import LoggedQuestion, QuestionLog
@@ -90,7 +90,7 @@ def copy_folder(root: Path, url: str) -> Copied:
             questions_added = _copy_questions(connection, questions)
             differences = _compare(connection, folder, briefs, follows, questions)
     except psycopg.OperationalError as error:
-        raise StoreUnwritable(redacted(url), _problem(error)) from None
+        raise DatabaseUnavailable(redacted(url), problem(error)) from None
     return Copied(briefs, follows_added, len(follows), questions_added, len(questions), differences)
 
 
@@ -196,8 +196,3 @@ def _compare(
     if short:
         differences.append(f"{short} logged question(s) of the folder are not in the database")
     return tuple(differences)
-
-
-def _problem(error: psycopg.Error) -> str:
-    """What went wrong, in libpq's words (which name the host and user, never the password)."""
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

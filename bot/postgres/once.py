@@ -23,7 +23,8 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from bot.brief_store import ANSWERED_SECONDS, Notice
-from bot.errors import StoreUnwritable
+from bot.errors import DatabaseUnavailable
+from bot.postgres import problem
 
 __all__ = ["SENT_KEPT", "Answered", "PgOutbox"]
 
@@ -59,7 +60,7 @@ class Answered:
                     connection.execute("DELETE FROM answered WHERE expires_at < now()")
                 return taken
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(self._where, str(error).strip().splitlines()[0]) from None
+            raise DatabaseUnavailable(self._where, problem(error)) from None
 
 
 class PgOutbox:
@@ -93,7 +94,7 @@ class PgOutbox:
                     connection.execute(f"DELETE FROM outbox WHERE sent_at < now() - interval '{SENT_KEPT}'")
                 return added
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(self._where, str(error).strip().splitlines()[0]) from None
+            raise DatabaseUnavailable(self._where, problem(error)) from None
 
     @contextlib.contextmanager
     def claim(self, platforms: Collection[str], limit: int) -> Iterator[list[Notice]]:
@@ -109,4 +110,4 @@ class PgOutbox:
                 if rows:
                     connection.execute("UPDATE outbox SET sent_at = now() WHERE id = ANY(%s)", ([r[0] for r in rows],))
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(self._where, str(error).strip().splitlines()[0]) from None
+            raise DatabaseUnavailable(self._where, problem(error)) from None

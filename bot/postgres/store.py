@@ -22,8 +22,8 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.brief_store import Outbox, Pushed
 from bot.briefs import ID_PATTERN, Brief
-from bot.errors import StoreUnwritable, UnknownBrief, VersionConflict
-from bot.postgres import redacted
+from bot.errors import DatabaseUnavailable, UnknownBrief, VersionConflict
+from bot.postgres import problem, redacted
 from bot.postgres.listener import CHANNEL, ChangeListener
 from bot.postgres.migrations import migrate
 from bot.postgres.once import Answered, PgOutbox
@@ -66,12 +66,12 @@ class PgStore:
                 for number in migrate(connection):
                     log.info("%s: schema migration %d applied", self, number)
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(redacted(url), _problem(error)) from None
+            raise DatabaseUnavailable(redacted(url), problem(error)) from None
         try:
             self._pool.open(wait=True, timeout=CONNECT_SECONDS)
-        except PoolTimeout:
+        except PoolTimeout as error:
             self._pool.close()
-            raise StoreUnwritable(redacted(url), "cannot connect to the database") from None
+            raise DatabaseUnavailable(redacted(url), problem(error)) from None
         self._listener = ChangeListener(url, self._catch_up)
         self._answered = Answered(self._pool, redacted(url))
         self.outbox: Outbox | None = PgOutbox(self._pool, redacted(url))
@@ -155,6 +155,7 @@ class PgStore:
     ) -> list[Pushed]:
         """Store a new version of each brief in one transaction, the expected version checked inside it."""
         ids = sorted({brief.id for brief in briefs})
+        committing = False
         try:
             with self._pool.connection() as connection, connection.transaction():
                 connection.execute(
@@ -176,8 +177,9 @@ class PgStore:
                     "SELECT pg_notify(%s, note) FROM unnest(%s::text[]) AS note",
                     (CHANNEL, [f"{v.brief.id} {v.number}" for v in stored]),
                 )
+                committing = True  # from here the transaction's end commits: a failure leaves it to the database
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(redacted(self._url), _problem(error)) from None
+            raise DatabaseUnavailable(redacted(self._url), problem(error), maybe_stored=committing) from None
         for version in stored:
             self._known[version.brief.id] = max(version.number, self._known.get(version.brief.id, 0))
         return results
@@ -257,16 +259,18 @@ class PgStore:
     def _rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         try:
             with self._pool.connection() as connection:
-                return connection.execute(sql.encode(), parameters).fetchall()
+                rows = connection.execute(sql.encode(), parameters).fetchall()
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(redacted(self._url), _problem(error)) from None
+            raise DatabaseUnavailable(redacted(self._url), problem(error)) from None
+        return rows
 
     def _write(self, sql: str, parameters: Sequence[Any]) -> int:
         try:
             with self._pool.connection() as connection:
-                return connection.execute(sql.encode(), parameters).rowcount
+                count = connection.execute(sql.encode(), parameters).rowcount
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(redacted(self._url), _problem(error)) from None
+            raise DatabaseUnavailable(redacted(self._url), problem(error)) from None
+        return count
 
 
 def _plan(
@@ -296,8 +300,3 @@ def _plan(
         latest[brief.id] = version  # a later one in the batch builds on it
         results.append(Pushed(version, previous))
     return results
-
-
-def _problem(error: psycopg.Error) -> str:
-    """What went wrong, in libpq's words (which name the host and user, never the password)."""
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
