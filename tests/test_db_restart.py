@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import psycopg
-from conftest import within
+from conftest import EDITOR, NOW, SAMPLE_BRIEFS, Clock, within
+from postgres_server import Cluster
 
 from bot.errors import DatabaseUnavailable
+from bot.newsroom import Newsroom
 from bot.postgres.listener import APPLICATION as LISTENER
 from bot.postgres.listener import CHANNEL, ChangeListener
+from bot.postgres.store import PgStore
+
+KREMLIN_QUESTION = "latest Kremlin stance on a Trump meeting"
 
 
 def _end_sessions(url: str, application: str) -> None:
@@ -43,3 +50,26 @@ def test_the_listener_goes_on_listening_when_its_catch_up_finds_the_database_gon
         assert within(lambda: bool(heard.extend(listener.take()[0])) or ("tram-vote", 3) in heard, 10)
     finally:
         listener.close()
+
+
+def test_a_change_heard_just_before_the_database_went_down_is_read_once_it_is_back(
+    restartable_cluster: Cluster,
+) -> None:
+    """A replica that heard of a new version but could not read it before the database stopped answers the version
+    it holds meanwhile, and the new one once the database is back."""
+    url = restartable_cluster.new_database()
+    a, b = (Newsroom(PgStore(url), clock=Clock(NOW), samples=SAMPLE_BRIEFS) for _ in range(2))
+    try:
+        held = b.ask(KREMLIN_QUESTION, EDITOR)
+        assert held.brief is not None
+        pushed = a.push(replace(held.brief, summary="Talks are off."), editor="Ana", channel="api")
+        assert within(lambda: bool(b.store._listener._heard), 10)  # type: ignore[attr-defined]
+        restartable_cluster.stop("fast")
+        try:
+            assert b.ask(KREMLIN_QUESTION, EDITOR).brief == held.brief
+        finally:
+            restartable_cluster.start()
+        assert within(lambda: b.ask(KREMLIN_QUESTION, EDITOR).brief == pushed.version.brief, 30)
+    finally:
+        a.close()
+        b.close()
