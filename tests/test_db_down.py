@@ -6,6 +6,7 @@ ends, as in a restart), and starts it again afterwards.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 from collections.abc import AsyncIterator, Iterator
@@ -90,7 +91,9 @@ async def test_the_api_refuses_a_push_with_503_saying_the_database_cannot_be_rea
     assert refused.json() == {"error": wording.DATABASE_UNAVAILABLE, "stored": False}
     assert restartable_cluster.server.password not in refused.text + str(refused.headers)
     assert (asked.status_code, asked.json()["brief"]["id"]) == (200, KREMLIN)
-    stored = await api.put(f"/api/briefs/{KREMLIN}", content=edit, headers=headers)
+    async with asyncio.timeout(30):  # refused (503) until this process has its connections back, as Retry-After says
+        while (stored := await api.put(f"/api/briefs/{KREMLIN}", content=edit, headers=headers)).status_code == 503:
+            await asyncio.sleep(0.2)
     assert (stored.status_code, stored.json()["changed"]) == (200, True)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import psycopg
+import pytest
 from conftest import EDITOR, NOW, SAMPLE_BRIEFS, Clock, within
 from postgres_server import Cluster
 
@@ -12,7 +13,7 @@ from bot.errors import DatabaseUnavailable
 from bot.newsroom import Newsroom
 from bot.postgres.listener import APPLICATION as LISTENER
 from bot.postgres.listener import CHANNEL, ChangeListener
-from bot.postgres.store import PgStore
+from bot.postgres.store import CONNECT_SECONDS, UNREACHABLE_WAIT_SECONDS, PgStore
 
 KREMLIN_QUESTION = "latest Kremlin stance on a Trump meeting"
 
@@ -73,3 +74,22 @@ def test_a_change_heard_just_before_the_database_went_down_is_read_once_it_is_ba
     finally:
         a.close()
         b.close()
+
+
+def test_while_the_database_is_gone_operations_wait_for_it_only_briefly(restartable_cluster: Cluster) -> None:
+    """Once the database is found gone, an operation waits a moment for a connection, not the pool's full wait, so a
+    push is refused and a question's log line dropped at once; once it is back, the full wait again, and it works."""
+    store = PgStore(restartable_cluster.new_database())
+    try:
+        assert store.connection_wait == CONNECT_SECONDS
+        restartable_cluster.stop("fast")
+        try:
+            assert within(lambda: store.connection_wait == UNREACHABLE_WAIT_SECONDS, 10)
+            with pytest.raises(DatabaseUnavailable):
+                store.follow("harbour-strike", "slack:C1")
+        finally:
+            restartable_cluster.start()
+        assert within(lambda: store.connection_wait == CONNECT_SECONDS, 30)
+        assert store.follow("harbour-strike", "slack:C1") is True
+    finally:
+        store.close()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 import psycopg
@@ -46,15 +46,17 @@ _TAKE = """
 class Answered:
     """Ids answered by any replica on one database, each taken once within ``ANSWERED_SECONDS``."""
 
-    def __init__(self, pool: Pool, where: str) -> None:
+    def __init__(self, pool: Pool, where: str, wait: Callable[[], float | None] = lambda: None) -> None:
         self._pool = pool
         self._where = where
+        self._wait = wait
+        """How long to wait for one of the pool's connections (None: the pool's own timeout)."""
         self._count = itertools.count(1)
 
     def first_time(self, kind: str, item: str) -> bool:
         """Take ``(kind, item)``; False when a replica took it within ``ANSWERED_SECONDS``."""
         try:
-            with self._pool.connection() as connection:
+            with self._pool.connection(self._wait()) as connection:
                 taken = connection.execute(_TAKE, (kind, item, ANSWERED_SECONDS)).fetchone() is not None
                 if next(self._count) % TIDY_EVERY == 0:
                     connection.execute("DELETE FROM answered WHERE expires_at < now()")
@@ -66,9 +68,11 @@ class Answered:
 class PgOutbox:
     """Follow messages in the database, each claimed and posted by one replica."""
 
-    def __init__(self, pool: Pool, where: str) -> None:
+    def __init__(self, pool: Pool, where: str, wait: Callable[[], float | None] = lambda: None) -> None:
         self._pool = pool
         self._where = where
+        self._wait = wait
+        """How long to wait for one of the pool's connections (None: the pool's own timeout)."""
         self._count = itertools.count(1)
 
     def put(self, notices: Sequence[Notice]) -> int:
@@ -88,7 +92,7 @@ class PgOutbox:
             [n.text for n in notices],
         )
         try:
-            with self._pool.connection() as connection:
+            with self._pool.connection(self._wait()) as connection:
                 added = connection.execute(sql, columns).rowcount
                 if next(self._count) % TIDY_EVERY == 0:
                     connection.execute(f"DELETE FROM outbox WHERE sent_at < now() - interval '{SENT_KEPT}'")
@@ -104,7 +108,7 @@ class PgOutbox:
             "WHERE sent_at IS NULL AND platform = ANY(%s) ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED"
         )
         try:
-            with self._pool.connection() as connection, connection.transaction():
+            with self._pool.connection(self._wait()) as connection, connection.transaction():
                 rows = connection.execute(sql, (list(platforms), limit)).fetchall()
                 yield [Notice(brief_id, number, follower, text) for _, brief_id, number, follower, text in rows]
                 if rows:

@@ -38,6 +38,15 @@ log = logging.getLogger("briefbot.store")
 DEFAULT_POOL_SIZE = 8
 """Connections one process keeps at most: pushes and reads of history; questions are answered from memory."""
 CONNECT_SECONDS = 10.0
+"""How long an operation waits for one of the pool's connections while the database is reachable (a busy pool)."""
+UNREACHABLE_WAIT_SECONDS = 0.25
+"""How long it waits once the database was found gone (by the change listener, or by an operation that failed) until
+one succeeds again: a push is refused, and a question's log line dropped, after this rather than after
+``CONNECT_SECONDS``, so nobody waits on a database that is not there (questions and the event loop included), while
+a connection made again in this time (the database is back) is still used."""
+RECONNECT_GIVE_UP_SECONDS = 5.0
+"""The pool's reconnecting backs off exponentially; it starts afresh after this, so a database back after a long
+outage is used again within seconds of the next request, not after the backoff's minute."""
 
 _LATEST = "SELECT DISTINCT ON (brief_id) brief_id, record FROM versions{where} ORDER BY brief_id, number DESC"
 
@@ -49,6 +58,8 @@ class PgStore:
 
     def __init__(self, url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> None:
         self._url = url
+        self._lost = False
+        """Whether the last operation found the database gone (so the next ones wait for it only briefly)."""
         self._known: dict[str, int] = {}
         """The latest version number of each brief this store took in or stored: a notice of it is no news."""
         self._pool: ConnectionPool[psycopg.Connection[tuple[Any, ...]]] = ConnectionPool(
@@ -59,6 +70,7 @@ class PgStore:
             name="briefbot",
             timeout=CONNECT_SECONDS,
             check=ConnectionPool.check_connection,  # a connection the database dropped (a restart) is replaced
+            reconnect_timeout=RECONNECT_GIVE_UP_SECONDS,
         )
         try:
             # One connection first, to check and upgrade the schema and to say at once why it cannot be had.
@@ -73,12 +85,18 @@ class PgStore:
             self._pool.close()
             raise DatabaseUnavailable(redacted(url), problem(error)) from None
         self._listener = ChangeListener(url, self._catch_up)
-        self._answered = Answered(self._pool, redacted(url))
-        self.outbox: Outbox | None = PgOutbox(self._pool, redacted(url))
+        self._answered = Answered(self._pool, redacted(url), lambda: self.connection_wait)
+        self.outbox: Outbox | None = PgOutbox(self._pool, redacted(url), lambda: self.connection_wait)
         """Follow messages, each posted by one of the processes serving this database."""
 
     def __repr__(self) -> str:
         return f"PgStore({redacted(self._url)})"
+
+    @property
+    def connection_wait(self) -> float:
+        """How long an operation waits for a connection now: briefly while the database is known to be gone (the
+        listener lost it, or the last operation failed to reach it), the pool's full wait otherwise."""
+        return UNREACHABLE_WAIT_SECONDS if self._lost or not self._listener.connected else CONNECT_SECONDS
 
     @property
     def pool(self) -> ConnectionPool[psycopg.Connection[tuple[Any, ...]]]:
@@ -157,7 +175,7 @@ class PgStore:
         ids = sorted({brief.id for brief in briefs})
         committing = False
         try:
-            with self._pool.connection() as connection, connection.transaction():
+            with self._pool.connection(self.connection_wait) as connection, connection.transaction():
                 connection.execute(
                     "SELECT pg_advisory_xact_lock(hashtextextended(id, 0)) FROM unnest(%s::text[]) AS id", (ids,)
                 )
@@ -179,7 +197,8 @@ class PgStore:
                 )
                 committing = True  # from here the transaction's end commits: a failure leaves it to the database
         except psycopg.OperationalError as error:
-            raise DatabaseUnavailable(redacted(self._url), problem(error), maybe_stored=committing) from None
+            raise self._unreachable(error, maybe_stored=committing) from None
+        self._lost = False
         for version in stored:
             self._known[version.brief.id] = max(version.number, self._known.get(version.brief.id, 0))
         return results
@@ -250,6 +269,11 @@ class PgStore:
 
     # internals
 
+    def _unreachable(self, error: psycopg.OperationalError, *, maybe_stored: bool = False) -> DatabaseUnavailable:
+        """The error to raise for a failed operation; until one succeeds, operations wait briefly."""
+        self._lost = True
+        return DatabaseUnavailable(redacted(self._url), problem(error), maybe_stored=maybe_stored)
+
     def _catch_up(self) -> set[str]:
         """Ids whose latest version in the table differs from the one held (new, changed or gone)."""
         table = dict(self._rows("SELECT brief_id, max(number) FROM versions GROUP BY brief_id"))
@@ -258,18 +282,20 @@ class PgStore:
 
     def _rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         try:
-            with self._pool.connection() as connection:
+            with self._pool.connection(self.connection_wait) as connection:
                 rows = connection.execute(sql.encode(), parameters).fetchall()
         except psycopg.OperationalError as error:
-            raise DatabaseUnavailable(redacted(self._url), problem(error)) from None
+            raise self._unreachable(error) from None
+        self._lost = False
         return rows
 
     def _write(self, sql: str, parameters: Sequence[Any]) -> int:
         try:
-            with self._pool.connection() as connection:
+            with self._pool.connection(self.connection_wait) as connection:
                 count = connection.execute(sql.encode(), parameters).rowcount
         except psycopg.OperationalError as error:
-            raise DatabaseUnavailable(redacted(self._url), problem(error)) from None
+            raise self._unreachable(error) from None
+        self._lost = False
         return count
 
 
