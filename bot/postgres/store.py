@@ -39,7 +39,7 @@ DEFAULT_POOL_SIZE = 8
 """Connections one process keeps at most: pushes and reads of history; questions are answered from memory."""
 CONNECT_SECONDS = 10.0
 """How long an operation waits for one of the pool's connections while the database is reachable (a busy pool)."""
-UNREACHABLE_WAIT_SECONDS = 0.25
+UNREACHABLE_WAIT_SECONDS = 0.05
 """How long it waits once the database was found gone (by the change listener, or by an operation that failed) until
 one succeeds again: a push is refused, and a question's log line dropped, after this rather than after
 ``CONNECT_SECONDS``, so nobody waits on a database that is not there (questions and the event loop included), while
