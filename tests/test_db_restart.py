@@ -1,19 +1,36 @@
-"""The database restarted: the change listener, the pool and what a replica holds come back by themselves."""
+"""The database restarted: the change listener, the pool and what a replica holds come back by themselves, and
+replicas under load answer questions meanwhile, refuse pushes clearly and lose nothing they acknowledged.
+
+The restarts use the restartable server (``restartable_cluster``), not the session's: the session's server runs with
+``synchronous_commit = off``, which acknowledges a commit before its log record is written, so an abrupt stop could
+lose commits a replica already acknowledged, and a test would blame briefbot for the server's setting. The
+restartable one has ``synchronous_commit = on``: a commit's record reaches the kernel before it is acknowledged
+(``fsync`` stays off: only the server's processes end here, never the machine).
+
+The restart under load stops the server with ``pg_ctl stop -m immediate``: every server process ends at once, as in a
+crash or an OOM kill, with no checkpoint and no goodbye to clients, and the next start recovers from the log. It is
+the harshest restart a database gives its clients, and the one where a write acknowledged but not durable would
+show. The other tests stop it with ``-m fast`` (sessions ended, a checkpoint written), as an administrator does.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import replace
 
 import psycopg
 import pytest
 from conftest import EDITOR, NOW, SAMPLE_BRIEFS, Clock, within
 from postgres_server import Cluster
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.errors import DatabaseUnavailable
 from bot.newsroom import Newsroom
 from bot.postgres.listener import APPLICATION as LISTENER
 from bot.postgres.listener import CHANNEL, ChangeListener
-from bot.postgres.store import CONNECT_SECONDS, UNREACHABLE_WAIT_SECONDS, PgStore
+from bot.postgres.reach import CONNECT_SECONDS, UNREACHABLE_WAIT_SECONDS, Connection, Reach
+from bot.postgres.store import PgStore
 
 KREMLIN_QUESTION = "latest Kremlin stance on a Trump meeting"
 
@@ -93,3 +110,38 @@ def test_while_the_database_is_gone_operations_wait_for_it_only_briefly(restarta
         assert store.follow("harbour-strike", "slack:C1") is True
     finally:
         store.close()
+
+
+def test_a_wait_for_a_connection_begun_before_the_database_was_found_gone_ends_soon_after(
+    restartable_cluster: Cluster,
+) -> None:
+    """An operation that began waiting for a connection while the database seemed reachable is refused once the
+    database is found gone, not after the pool's full wait."""
+    pool: ConnectionPool[Connection] = ConnectionPool(
+        restartable_cluster.new_database(), min_size=0, max_size=2, open=False
+    )
+    pool.open()
+    connected = [True]
+    reach = Reach(pool, lambda: connected[0])
+    outcome: list[str] = []
+
+    def operation() -> None:
+        try:
+            with reach.connection():
+                outcome.append("connected")
+        except PoolTimeout:
+            outcome.append("refused")
+
+    restartable_cluster.stop("fast")
+    waiting = threading.Thread(target=operation)
+    try:
+        waiting.start()
+        time.sleep(1.0)  # waiting for a connection, with the database thought reachable
+        assert outcome == []
+        connected[0] = False  # the change listener lost it
+        waiting.join(CONNECT_SECONDS / 2)
+        assert outcome == ["refused"]
+    finally:
+        restartable_cluster.start()
+        waiting.join()
+        pool.close()

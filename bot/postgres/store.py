@@ -27,6 +27,7 @@ from bot.postgres import problem, redacted
 from bot.postgres.listener import CHANNEL, ChangeListener
 from bot.postgres.migrations import migrate
 from bot.postgres.once import Answered, PgOutbox
+from bot.postgres.reach import CONNECT_SECONDS, RECONNECT_GIVE_UP_SECONDS, Reach
 from bot.question_log import LoggedQuestion
 from bot.records import Version, version_from_record, version_to_record
 from bot.snapshot import LatestVersions, Snapshot
@@ -37,16 +38,6 @@ log = logging.getLogger("briefbot.store")
 
 DEFAULT_POOL_SIZE = 8
 """Connections one process keeps at most: pushes and reads of history; questions are answered from memory."""
-CONNECT_SECONDS = 10.0
-"""How long an operation waits for one of the pool's connections while the database is reachable (a busy pool)."""
-UNREACHABLE_WAIT_SECONDS = 0.05
-"""How long it waits once the database was found gone (by the change listener, or by an operation that failed) until
-one succeeds again: a push is refused, and a question's log line dropped, after this rather than after
-``CONNECT_SECONDS``, so nobody waits on a database that is not there (questions and the event loop included), while
-a connection made again in this time (the database is back) is still used."""
-RECONNECT_GIVE_UP_SECONDS = 5.0
-"""The pool's reconnecting backs off exponentially; it starts afresh after this, so a database back after a long
-outage is used again within seconds of the next request, not after the backoff's minute."""
 
 _LATEST = "SELECT DISTINCT ON (brief_id) brief_id, record FROM versions{where} ORDER BY brief_id, number DESC"
 
@@ -58,8 +49,6 @@ class PgStore:
 
     def __init__(self, url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> None:
         self._url = url
-        self._lost = False
-        """Whether the last operation found the database gone (so the next ones wait for it only briefly)."""
         self._known: dict[str, int] = {}
         """The latest version number of each brief this store took in or stored: a notice of it is no news."""
         self._pool: ConnectionPool[psycopg.Connection[tuple[Any, ...]]] = ConnectionPool(
@@ -85,8 +74,9 @@ class PgStore:
             self._pool.close()
             raise DatabaseUnavailable(redacted(url), problem(error)) from None
         self._listener = ChangeListener(url, self._catch_up)
-        self._answered = Answered(self._pool, redacted(url), lambda: self.connection_wait)
-        self.outbox: Outbox | None = PgOutbox(self._pool, redacted(url), lambda: self.connection_wait)
+        self._reach = Reach(self._pool, lambda: self._listener.connected)
+        self._answered = Answered(self._pool, redacted(url), lambda: self._reach.wait)
+        self.outbox: Outbox | None = PgOutbox(self._pool, redacted(url), lambda: self._reach.wait)
         """Follow messages, each posted by one of the processes serving this database."""
 
     def __repr__(self) -> str:
@@ -94,9 +84,9 @@ class PgStore:
 
     @property
     def connection_wait(self) -> float:
-        """How long an operation waits for a connection now: briefly while the database is known to be gone (the
+        """How long an operation waits for a connection now: a moment while the database is known to be gone (the
         listener lost it, or the last operation failed to reach it), the pool's full wait otherwise."""
-        return UNREACHABLE_WAIT_SECONDS if self._lost or not self._listener.connected else CONNECT_SECONDS
+        return self._reach.wait
 
     @property
     def pool(self) -> ConnectionPool[psycopg.Connection[tuple[Any, ...]]]:
@@ -175,7 +165,7 @@ class PgStore:
         ids = sorted({brief.id for brief in briefs})
         committing = False
         try:
-            with self._pool.connection(self.connection_wait) as connection, connection.transaction():
+            with self._reach.connection() as connection, connection.transaction():
                 connection.execute(
                     "SELECT pg_advisory_xact_lock(hashtextextended(id, 0)) FROM unnest(%s::text[]) AS id", (ids,)
                 )
@@ -197,8 +187,7 @@ class PgStore:
                 )
                 committing = True  # from here the transaction's end commits: a failure leaves it to the database
         except psycopg.OperationalError as error:
-            raise self._unreachable(error, maybe_stored=committing) from None
-        self._lost = False
+            raise DatabaseUnavailable(redacted(self._url), problem(error), maybe_stored=committing) from None
         for version in stored:
             self._known[version.brief.id] = max(version.number, self._known.get(version.brief.id, 0))
         return results
@@ -269,11 +258,6 @@ class PgStore:
 
     # internals
 
-    def _unreachable(self, error: psycopg.OperationalError, *, maybe_stored: bool = False) -> DatabaseUnavailable:
-        """The error to raise for a failed operation; until one succeeds, operations wait briefly."""
-        self._lost = True
-        return DatabaseUnavailable(redacted(self._url), problem(error), maybe_stored=maybe_stored)
-
     def _catch_up(self) -> set[str]:
         """Ids whose latest version in the table differs from the one held (new, changed or gone)."""
         table = dict(self._rows("SELECT brief_id, max(number) FROM versions GROUP BY brief_id"))
@@ -282,20 +266,18 @@ class PgStore:
 
     def _rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         try:
-            with self._pool.connection(self.connection_wait) as connection:
+            with self._reach.connection() as connection:
                 rows = connection.execute(sql.encode(), parameters).fetchall()
         except psycopg.OperationalError as error:
-            raise self._unreachable(error) from None
-        self._lost = False
+            raise DatabaseUnavailable(redacted(self._url), problem(error)) from None
         return rows
 
     def _write(self, sql: str, parameters: Sequence[Any]) -> int:
         try:
-            with self._pool.connection(self.connection_wait) as connection:
+            with self._reach.connection() as connection:
                 count = connection.execute(sql.encode(), parameters).rowcount
         except psycopg.OperationalError as error:
-            raise self._unreachable(error) from None
-        self._lost = False
+            raise DatabaseUnavailable(redacted(self._url), problem(error)) from None
         return count
 
 
