@@ -25,7 +25,7 @@ from adapters.console import render_answer, render_version, run_chat
 from bot import wording
 from bot.answers import answer_to_json
 from bot.briefs import BRIEF_SUFFIXES, brief_to_markdown, load_brief_files
-from bot.errors import BriefbotError, ImportRejected
+from bot.errors import BriefbotError, DatabaseUnavailable, ImportRejected
 from bot.newsroom import Asker, Newsroom, open_newsroom
 
 __all__ = ["main"]
@@ -42,6 +42,9 @@ def _reports_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except DatabaseUnavailable as error:
+            click.echo(f"briefbot: {wording.database_unavailable(error, detail=True)}", err=True)
+            sys.exit(1)
         except BriefbotError as error:
             click.echo(f"briefbot: {error}", err=True)
             sys.exit(1)

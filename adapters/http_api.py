@@ -24,6 +24,7 @@ from bot.caps import read_json_fields
 from bot.errors import (
     BriefbotError,
     BriefError,
+    DatabaseUnavailable,
     RateLimited,
     StoreDamaged,
     StoreUnwritable,
@@ -32,7 +33,7 @@ from bot.errors import (
 )
 from bot.newsroom import Asker, Newsroom
 from bot.store import Version
-from bot.wording import describe_changes
+from bot.wording import database_unavailable, describe_changes
 
 __all__ = ["API_CHANNEL", "ApiSettings", "api_routes", "error_middleware", "version_to_json"]
 
@@ -41,6 +42,8 @@ log = logging.getLogger("briefbot.api")
 API_CHANNEL = "api"
 MAX_QUESTION_CHARS = 2000
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
+DATABASE_RETRY_SECONDS = 5
+"""``Retry-After`` when the database cannot be reached: a restart of PostgreSQL takes a few seconds."""
 
 
 def version_to_json(version: Version, *, with_brief: bool = True) -> dict[str, Any]:
@@ -111,6 +114,10 @@ async def error_middleware(
         return response
     except UnknownBrief as error:
         return _error(404, str(error))
+    except DatabaseUnavailable as error:
+        log.error("%s %s: %s", request.method, request.path, database_unavailable(error, detail=True))
+        headers = {"Retry-After": str(DATABASE_RETRY_SECONDS)}
+        return _error(503, database_unavailable(error), headers=headers, stored=None if error.maybe_stored else False)
     except StoreUnwritable as error:
         log.error("%s %s: %s", request.method, request.path, error)
         return _error(507, str(error))

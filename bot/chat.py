@@ -20,7 +20,7 @@ from enum import StrEnum
 from bot import wording
 from bot.answers import Answer
 from bot.briefs import ID_PATTERN
-from bot.errors import BriefbotError, UnknownBrief
+from bot.errors import BriefbotError, DatabaseUnavailable, UnknownBrief
 from bot.newsroom import Asker, Newsroom
 
 __all__ = ["HELP_WORDS", "Reply", "ReplyKind", "as_reporter", "pick", "respond"]
@@ -90,6 +90,9 @@ def _guarded(make: Callable[[], Reply]) -> Reply:
         return make()
     except UnknownBrief:
         return Reply(ReplyKind.NOTICE, wording.BRIEF_GONE)
+    except DatabaseUnavailable as error:
+        log.warning("%s", wording.database_unavailable(error, detail=True))
+        return Reply(ReplyKind.NOTICE, wording.database_unavailable(error))
     except BriefbotError as error:
         return Reply(ReplyKind.NOTICE, str(error))
     except Exception:
@@ -119,6 +122,9 @@ def _command(newsroom: Newsroom, text: str, asker: Asker, channel: str) -> str |
             number = args[1].lower().removeprefix("v")
             if number.isdigit():
                 return _revert(newsroom, args[0], int(number), asker, channel)
+    except DatabaseUnavailable as error:
+        log.warning("%s", wording.database_unavailable(error, detail=True))
+        return wording.database_unavailable(error)
     except BriefbotError as error:
         # A command's refusal names what was wrong ("no brief 'x'"), which says more than "no longer available".
         return str(error)

@@ -9,6 +9,7 @@
     │   └── BriefUnavailable      one brief's file cannot be read: that brief is unavailable, the others are served
     ├── ImportUnfinished          an import was committed but not yet applied: the next start finishes it
     ├── StoreUnwritable           the store cannot be written (disk full, permissions): nothing was stored
+    │   └── DatabaseUnavailable   the database cannot be reached (down, restarting): nothing was stored
     ├── RateLimited               one person asked more questions in a minute than the limit
     └── SettingsError             a setting has a value the bot cannot use
 
@@ -27,6 +28,7 @@ __all__ = [
     "BriefError",
     "BriefUnavailable",
     "BriefbotError",
+    "DatabaseUnavailable",
     "ImportRejected",
     "ImportUnfinished",
     "RateLimited",
@@ -122,6 +124,26 @@ class StoreUnwritable(BriefbotError):
             f"{path}: cannot be written ({problem}); nothing was stored, and briefbot goes on answering from "
             "what it has. Free some space or fix the folder's permissions, then push again"
         )
+
+
+class DatabaseUnavailable(StoreUnwritable):
+    """The database cannot be reached (stopped, restarting, the link cut): nothing was stored, unless the link was
+    lost while the database was committing (``maybe_stored``), when only the database knows.
+
+    Its message is ``bot.wording``'s, fit for anyone; ``wording.database_unavailable(error, detail=True)`` adds
+    where and why (the URL without its password, libpq's reason) for logs and the command line.
+    """
+
+    def __init__(self, where: str, problem: str, *, maybe_stored: bool = False) -> None:
+        self.path = where
+        self.problem = problem
+        self.maybe_stored = maybe_stored
+        BriefbotError.__init__(self, where, problem)
+
+    def __str__(self) -> str:
+        from bot import wording  # the wording module reads briefs, which need this module first
+
+        return wording.database_unavailable(self)
 
 
 class RateLimited(BriefbotError):

@@ -6,7 +6,8 @@ from the store's snapshot when it can, reading again only the shards changed sin
 briefs whose shard is gone; otherwise it reads every shard. A version read from a shard replaces
 whatever was held, being the truth; a version a push returned does so only when it is newer, as two
 pushes stored in one order may be taken in in the other. A brief whose shard cannot be read is left
-out, listed as unavailable, and logged once. Callers hold the newsroom's lock.
+out, listed as unavailable, and logged once. A change heard while the database cannot be reached is kept
+and read at a later sync, and the held version answered meanwhile. Callers hold the newsroom's lock.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import datetime
 from bot.brief_store import BriefStore
 from bot.changes import Changes, compare
 from bot.entities import Entities
-from bot.errors import BriefUnavailable, StoreUnwritable, UnknownBrief
+from bot.errors import BriefUnavailable, DatabaseUnavailable, StoreUnwritable, UnknownBrief
 from bot.search import SearchIndex
 from bot.semantic import Meanings
 from bot.store import SHARD_DIR, LatestVersions, Version
@@ -64,6 +65,8 @@ class Holdings:
         self.meanings = meanings
         """Each brief's vector, when the semantic layer is on."""
         self.unavailable: dict[str, BriefUnavailable] = {}
+        self._unread: set[str] = set()
+        """Briefs heard changed that could not be read yet (the database was unreachable): read at a later sync."""
         self._entities = entities
         self._listeners = listeners  # the newsroom's own list (no reference back to it: a newsroom is freed whole)
         self._clock = clock
@@ -115,9 +118,16 @@ class Holdings:
 
     def sync(self) -> None:
         """Take in what other processes wrote, as the store's change journal tells."""
-        changed = self.store.poll_changes()
-        for brief_id in changed:
-            self.read(brief_id)
+        changed, self._unread = self.store.poll_changes() | self._unread, set()
+        for brief_id in sorted(changed):
+            if self._unread:  # the database went away: the rest waits for it too
+                self._unread.add(brief_id)
+                continue
+            try:
+                self.read(brief_id)
+            except DatabaseUnavailable as error:
+                log.warning("%s changed, and is read once the database is back: %s", brief_id, error.problem)
+                self._unread.add(brief_id)
         if changed:
             self.tidy()
 

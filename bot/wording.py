@@ -11,6 +11,7 @@ import humanize
 from bot.answers import Answer, Choice, Freshness
 from bot.briefs import Brief, Status
 from bot.changes import Changes
+from bot.errors import DatabaseUnavailable
 
 __all__ = [
     "ALREADY_FOLLOWING",
@@ -22,6 +23,8 @@ __all__ = [
     "BRIEF_GONE",
     "CHOICE_LABEL_LIMIT",
     "CONFLICT_KEPT",
+    "DATABASE_LOST_MIDWAY",
+    "DATABASE_UNAVAILABLE",
     "EDITED",
     "EDITORS_ONLY",
     "EDIT_KEPT",
@@ -46,6 +49,7 @@ __all__ = [
     "UPDATED",
     "choice_labels",
     "clip",
+    "database_unavailable",
     "describe_changes",
     "freshness_line",
     "hidden_note",
@@ -93,6 +97,14 @@ SOURCES = "Sources"
 SHARE_LABEL = "Share in channel"
 FULL_BRIEF_LABEL = "Full brief"
 SHARED_BY = "Shared by {name}"
+DATABASE_UNAVAILABLE = (
+    "The database cannot be reached just now, so nothing was stored. Questions are still answered from what "
+    "briefbot holds; try again in a few seconds."
+)
+DATABASE_LOST_MIDWAY = (
+    "The database went away while this was being stored, so it may or may not be stored: check the brief's "
+    "latest version before trying again."
+)
 BRIEF_GONE = "That brief is no longer available. Ask again to get the current one."
 UPDATED = "Updated: {title} (v{version}{desk}) - {what}"
 FOLLOWING = "This channel now follows \u201c{title}\u201d ({brief_id}): each new version will be announced here."
@@ -207,6 +219,13 @@ def _fitted(title: str, detail: str, limit: int | None, measure: Callable[[str],
         if measure(label) <= limit:
             return label
     return clip(title + detail, limit)  # the details alone fill the label
+
+
+def database_unavailable(error: DatabaseUnavailable, *, detail: bool = False) -> str:
+    """What a person is told when the database cannot be reached; ``detail`` adds where and why (the URL without
+    its password, and libpq's reason) for whoever runs briefbot at the command line."""
+    text = DATABASE_LOST_MIDWAY if error.maybe_stored else DATABASE_UNAVAILABLE
+    return f"{text} ({error.path}: {error.problem})" if detail else text
 
 
 def describe_changes(changes: Changes) -> str:

@@ -61,59 +61,114 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """A PostgreSQL server on 127.0.0.1, started for this test session and stopped after it."""
-    binaries = server_binaries()
-    if binaries is None:
-        pytest.skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed: apt-get install postgresql")
-    as_user: list[str] = []
-    owner = None
-    if os.geteuid() == 0:
+FAST = "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+"""Durability traded for speed: for a server that is never stopped abruptly while in use."""
+DURABLE = "fsync = off\nsynchronous_commit = on\nfull_page_writes = off\n"
+"""A commit is written to the server's log (the WAL, through the kernel) before it is acknowledged, so it survives
+the server being stopped abruptly and recovering; not the machine crashing, which fsync would need."""
+
+
+class Cluster:
+    """A server's data folder, started and stopped as its unprivileged owner; the same port across restarts."""
+
+    def __init__(self, settings: str = FAST) -> None:
+        binaries = server_binaries()
+        if binaries is None:
+            pytest.skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed: apt-get install postgresql")
+        self._binaries = binaries
+        self._as_user: list[str] = []
+        owner = None
+        if os.geteuid() == 0:
+            try:
+                owner = pwd.getpwnam(_SERVER_USER)
+            except KeyError:
+                pytest.skip(f"running as root, and PostgreSQL refuses to: no {_SERVER_USER!r} user to run it as")
+            self._as_user = ["runuser", "-u", _SERVER_USER, "--"]
+        self.home = Path(tempfile.mkdtemp(prefix="briefbot-postgres-"))
+        self.data = self.home / "data"
+        self.server = PostgresServer(_free_port(), secrets.token_urlsafe(16))
+        (self.home / "password").write_text(self.server.password, encoding="utf-8")
+        if owner is not None:
+            os.chown(self.home, owner.pw_uid, owner.pw_gid)
+            os.chown(self.home / "password", owner.pw_uid, owner.pw_gid)
         try:
-            owner = pwd.getpwnam(_SERVER_USER)
-        except KeyError:
-            pytest.skip(f"running as root, and PostgreSQL refuses to: no {_SERVER_USER!r} user to run it as")
-        as_user = ["runuser", "-u", _SERVER_USER, "--"]
-    home = Path(tempfile.mkdtemp(prefix="briefbot-postgres-"))
-    data, password, port = home / "data", secrets.token_urlsafe(16), _free_port()
-    (home / "password").write_text(password, encoding="utf-8")
-    if owner is not None:
-        os.chown(home, owner.pw_uid, owner.pw_gid)
-        os.chown(home / "password", owner.pw_uid, owner.pw_gid)
+            self._run("initdb", "-D", str(self.data), "-U", "briefbot", "--auth=scram-sha-256",
+                      f"--pwfile={self.home / 'password'}", "-E", "UTF8", "--locale=C")  # fmt: skip
+            with (self.data / "postgresql.conf").open("a", encoding="utf-8") as conf:
+                conf.write(f"listen_addresses = '127.0.0.1'\nport = {self.server.port}\nunix_socket_directories = ''\n")
+                conf.write(settings + "max_connections = 300\n")
+            self.start()
+        except subprocess.CalledProcessError as error:
+            self.remove()
+            pytest.fail(f"the test PostgreSQL server did not start: {error.stderr.decode(errors='replace')}")
 
-    def run(*command: str) -> None:
-        subprocess.run([*as_user, *command], check=True, capture_output=True, cwd=home)
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.home / "server.log"), "-w", "-t", "60", "start")
 
-    try:
-        run(str(binaries / "initdb"), "-D", str(data), "-U", "briefbot", "--auth=scram-sha-256",
-            f"--pwfile={home / 'password'}", "-E", "UTF8", "--locale=C")  # fmt: skip
-        with (data / "postgresql.conf").open("a", encoding="utf-8") as conf:
-            # A throwaway server: no unix socket, and durability traded for speed (the server is never killed).
-            conf.write(f"listen_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = ''\n")
-            conf.write("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 300\n")
-        run(str(binaries / "pg_ctl"), "-D", str(data), "-l", str(home / "server.log"), "-w", "-t", "60", "start")
-    except subprocess.CalledProcessError as error:
-        shutil.rmtree(home, ignore_errors=True)
-        pytest.fail(f"the test PostgreSQL server did not start: {error.stderr.decode(errors='replace')}")
-    try:
-        yield PostgresServer(port, password)
-    finally:
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server: ``fast`` ends sessions and writes a checkpoint, ``immediate`` ends every process at once
+        (as a crash would; the next start recovers from the log)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def remove(self) -> None:
+        """Stop the server if it runs, and delete its folder."""
         subprocess.run(
-            [*as_user, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+            [*self._as_user, str(self._binaries / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
             capture_output=True,
-            cwd=home,
+            cwd=self.home,
         )
-        shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def new_database(self) -> str:
+        """The URL of a new empty database on this server."""
+        name = f"test_{os.getpid()}_{next(_numbers)}"
+        with psycopg.connect(self.server.url(), autocommit=True) as admin:
+            admin.execute(f"CREATE DATABASE {name}".encode())
+        return self.server.url(name)
+
+    def _run(self, program: str, *arguments: str) -> None:
+        subprocess.run([*self._as_user, str(self._binaries / program), *arguments], check=True, capture_output=True,
+                       cwd=self.home)  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """The session's PostgreSQL server on 127.0.0.1, started for this test session and removed after it.
+
+    A throwaway server: no unix socket, and durability traded for speed (it is never stopped while in use)."""
+    cluster = Cluster(FAST)
+    try:
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture(scope="session")
+def restartable_cluster() -> Iterator[Cluster]:
+    """A PostgreSQL server of its own that tests stop and start again (and leave running), durable across it.
+
+    The session's server runs with ``synchronous_commit = off``: it acknowledges a commit before writing its log
+    record, so an abrupt stop may lose commits a client was told of, and a test would blame briefbot for the
+    server's setting. This one writes each commit's record (to the kernel) before acknowledging it; ``fsync`` stays
+    off, since in tests only the server's processes end, never the machine."""
+    cluster = Cluster(DURABLE)
+    try:
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(postgres_cluster: Cluster) -> PostgresServer:
+    """Where the session's PostgreSQL server listens, and its superuser's password."""
+    return postgres_cluster.server
 
 
 @pytest.fixture
-def database_url(postgres_server: PostgresServer) -> str:
+def database_url(postgres_cluster: Cluster) -> str:
     """The URL of an empty database of this test's own on the session's server."""
-    name = f"test_{os.getpid()}_{next(_numbers)}"
-    with psycopg.connect(postgres_server.url(), autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}".encode())
-    return postgres_server.url(name)
+    return postgres_cluster.new_database()
 
 
 def open_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> BriefStore:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["SCHEMES", "is_database_url", "redacted"]
+__all__ = ["SCHEMES", "is_database_url", "problem", "redacted"]
 
 SCHEMES = ("postgresql", "postgres")
 
@@ -34,3 +34,11 @@ def redacted(url: str) -> str:
     user, _, host = parts.netloc.rpartition("@")
     name = user.split(":", 1)[0]
     return urlunsplit(parts._replace(netloc=f"{name}:***@{host}", query="…" if "password" in parts.query else ""))
+
+
+def problem(error: Exception) -> str:
+    """What went wrong with the database, in libpq's words (which name the host and user, never the password)."""
+    if type(error).__name__ == "PoolTimeout":  # psycopg_pool's own words name no reason
+        return "no connection to it could be made in time"
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -14,8 +14,8 @@ from typing import Any
 
 import psycopg
 
-from bot.errors import StoreUnwritable
-from bot.postgres import redacted
+from bot.errors import DatabaseUnavailable
+from bot.postgres import problem, redacted
 from bot.postgres.migrations import MIGRATIONS
 from bot.postgres.once import EXPIRES_SECONDS, SENT_KEPT
 from bot.records import ordered_history
@@ -65,7 +65,7 @@ def check_database(url: str) -> DatabaseChecked:
             if schema >= OUTBOX_EXPIRY:
                 findings.extend(_outbox_findings(connection))
     except psycopg.OperationalError as error:
-        raise StoreUnwritable(redacted(url), _problem(error)) from None
+        raise DatabaseUnavailable(redacted(url), problem(error)) from None
     return DatabaseChecked(schema, briefs, versions, tuple(findings))
 
 
@@ -123,8 +123,3 @@ def _brief_findings(brief_id: str, numbered: list[tuple[int, Any]]) -> list[str]
     except ValueError as error:
         findings.append(f"{brief_id}: {error}")
     return findings
-
-
-def _problem(error: psycopg.Error) -> str:
-    """What went wrong, in libpq's words (which name the host and user, never the password)."""
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -27,10 +27,10 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from bot.errors import SettingsError, StoreDamaged, StoreUnwritable
+from bot.errors import DatabaseUnavailable, SettingsError, StoreDamaged
 from bot.follows import Follows
 from bot.outcomes import OUTCOMES_FILE, Recorded
-from bot.postgres import redacted
+from bot.postgres import problem, redacted
 from bot.postgres.listener import CHANNEL
 from bot.postgres.migrations import migrate
 from bot.question_log import LoggedQuestion, QuestionLog
@@ -105,7 +105,7 @@ def copy_folder(root: Path, url: str) -> Copied:
             dismissed_added = _copy_dismissed(connection, dismissed)
             differences += _compare_desk(connection, outcomes, dismissed)
     except psycopg.OperationalError as error:
-        raise StoreUnwritable(redacted(url), _problem(error)) from None
+        raise DatabaseUnavailable(redacted(url), problem(error)) from None
     return Copied(
         briefs,
         follows_added,
@@ -292,8 +292,3 @@ def _compare_desk(
     if lacking:
         differences.append(f"{len(lacking)} dismissed gap(s) of the folder are not in the database")
     return tuple(differences)
-
-
-def _problem(error: psycopg.Error) -> str:
-    """What went wrong, in libpq's words (which name the host and user, never the password)."""
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -19,8 +19,9 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from bot.answers import Outcome
-from bot.errors import StoreUnwritable
+from bot.errors import DatabaseUnavailable
 from bot.outcomes import PRUNE_EVERY, Recorded
+from bot.postgres import problem
 
 __all__ = ["FLUSH_SECONDS", "PENDING_LIMIT", "PgDismissed", "PgOutcomes"]
 
@@ -71,7 +72,7 @@ class PgOutcomes:
             with self._pool.connection() as connection:
                 rows = connection.execute(sql, (start,)).fetchall()
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(self._where, _problem(error)) from None
+            raise DatabaseUnavailable(self._where, problem(error)) from None
         return [
             Recorded(at.astimezone(timezone(timedelta(seconds=offset))), Outcome(outcome), brief_id, asker)
             for at, offset, outcome, brief_id, asker in rows
@@ -101,7 +102,7 @@ class PgOutcomes:
             except psycopg.OperationalError as error:
                 with self._lock:
                     self._pending[:0] = batch  # in order, before those gathered meanwhile
-                raise StoreUnwritable(self._where, _problem(error)) from None
+                raise DatabaseUnavailable(self._where, problem(error)) from None
 
     def close(self) -> None:
         """Stop the writing thread and write what is gathered (warning if it cannot be)."""
@@ -117,7 +118,7 @@ class PgOutcomes:
         try:
             self.flush()
             self._warned = False
-        except StoreUnwritable as error:
+        except DatabaseUnavailable as error:
             if not self._warned:  # once per outage, not once a second
                 self._warned = True
                 log.warning("question outcomes wait in memory to be recorded: %s", error)
@@ -140,7 +141,7 @@ class PgDismissed:
             with self._pool.connection() as connection:
                 connection.execute(sql, (at, sorted(wordings)))
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(self._where, _problem(error)) from None
+            raise DatabaseUnavailable(self._where, problem(error)) from None
 
     def read(self) -> dict[str, datetime]:
         """Every dismissed wording and when it was (last) dismissed."""
@@ -148,15 +149,10 @@ class PgDismissed:
             with self._pool.connection() as connection:
                 rows = connection.execute("SELECT wording, dismissed_at FROM dismissed").fetchall()
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(self._where, _problem(error)) from None
+            raise DatabaseUnavailable(self._where, problem(error)) from None
         return dict(rows)
 
 
 def _offset(moment: datetime) -> int:
     """The moment's offset from UTC in seconds, kept so it is read back as it was recorded."""
     return int((moment.utcoffset() or timedelta(0)).total_seconds())
-
-
-def _problem(error: psycopg.Error) -> str:
-    """What went wrong, in libpq's words (which name the host and user, never the password)."""
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -5,7 +5,9 @@ transaction, so the notice is sent only when the version is committed. A ``Chang
 connection of its own, listening on a thread; what it hears waits in memory until the newsroom polls,
 which costs nothing when nothing changed. When the connection is lost (a restart of the database, a
 dropped link), notices sent meanwhile are lost with it: on reconnecting, the listener asks its
-``catch_up`` for the briefs that changed, which compares the table with what the newsroom holds.
+``catch_up`` for the briefs that changed, which compares the table with what the newsroom holds. A catch-up that
+fails (the database went away again, or the store's pool has not reconnected yet) is tried again with the next
+connection, so the listener never stops listening while its process runs.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import threading
 from collections.abc import Callable
 
 import psycopg
+
+from bot.errors import DatabaseUnavailable
 
 __all__ = ["APPLICATION", "CHANNEL", "ChangeListener"]
 
@@ -54,6 +58,11 @@ class ChangeListener:
             self._heard, self._missed = [], set()
         return heard, missed
 
+    @property
+    def connected(self) -> bool:
+        """Whether the listener holds a connection to the database now (False while it is lost or reconnecting)."""
+        return self._listening.is_set()
+
     def close(self) -> None:
         """Stop listening and close the connection."""
         self._closing.set()
@@ -76,7 +85,7 @@ class ChangeListener:
                     while not self._closing.is_set():
                         for notice in connection.notifies(timeout=WAKE_SECONDS):
                             self._hear(notice.payload)
-            except psycopg.Error as error:
+            except (psycopg.Error, DatabaseUnavailable) as error:
                 if self._closing.is_set():
                     return
                 if not reconnecting or self._listening.is_set():

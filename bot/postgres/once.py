@@ -23,14 +23,15 @@ import contextlib
 import itertools
 import logging
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 import psycopg
 from psycopg_pool import ConnectionPool
 
 from bot.brief_store import ANSWERED_SECONDS, Notice, OutboxCounts
-from bot.errors import StoreUnwritable
+from bot.errors import DatabaseUnavailable
+from bot.postgres import problem
 
 __all__ = ["EXPIRES_SECONDS", "SENT_KEPT", "Answered", "PgOutbox"]
 
@@ -59,29 +60,33 @@ _TAKE = """
 class Answered:
     """Ids answered by any replica on one database, each taken once within ``ANSWERED_SECONDS``."""
 
-    def __init__(self, pool: Pool, where: str) -> None:
+    def __init__(self, pool: Pool, where: str, wait: Callable[[], float | None] = lambda: None) -> None:
         self._pool = pool
         self._where = where
+        self._wait = wait
+        """How long to wait for one of the pool's connections (None: the pool's own timeout)."""
         self._count = itertools.count(1)
 
     def first_time(self, kind: str, item: str) -> bool:
         """Take ``(kind, item)``; False when a replica took it within ``ANSWERED_SECONDS``."""
         try:
-            with self._pool.connection() as connection:
+            with self._pool.connection(self._wait()) as connection:
                 taken = connection.execute(_TAKE, (kind, item, ANSWERED_SECONDS)).fetchone() is not None
                 if next(self._count) % TIDY_EVERY == 0:
                     connection.execute("DELETE FROM answered WHERE expires_at < now()")
                 return taken
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(self._where, str(error).strip().splitlines()[0]) from None
+            raise DatabaseUnavailable(self._where, problem(error)) from None
 
 
 class PgOutbox:
     """Follow messages in the database, each claimed and posted by one replica."""
 
-    def __init__(self, pool: Pool, where: str) -> None:
+    def __init__(self, pool: Pool, where: str, wait: Callable[[], float | None] = lambda: None) -> None:
         self._pool = pool
         self._where = where
+        self._wait = wait
+        """How long to wait for one of the pool's connections (None: the pool's own timeout)."""
         self._count = itertools.count(1)
 
     def put(self, notices: Sequence[Notice]) -> int:
@@ -101,7 +106,7 @@ class PgOutbox:
             [n.text for n in notices],
         )
         try:
-            with self._pool.connection() as connection:
+            with self._pool.connection(self._wait()) as connection:
                 added = connection.execute(sql, columns).rowcount
                 if next(self._count) % TIDY_EVERY == 0:
                     connection.execute(
@@ -110,7 +115,7 @@ class PgOutbox:
                     )
                 return added
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(self._where, str(error).strip().splitlines()[0]) from None
+            raise DatabaseUnavailable(self._where, problem(error)) from None
 
     @contextlib.contextmanager
     def claim(self, platforms: Collection[str], limit: int) -> Iterator[list[Notice]]:
@@ -122,13 +127,13 @@ class PgOutbox:
         )
         try:
             self._expire()
-            with self._pool.connection() as connection, connection.transaction():
+            with self._pool.connection(self._wait()) as connection, connection.transaction():
                 rows = connection.execute(sql, (list(platforms), limit)).fetchall()
                 yield [Notice(brief_id, number, follower, text) for _, brief_id, number, follower, text in rows]
                 if rows:
                     connection.execute("UPDATE outbox SET sent_at = now() WHERE id = ANY(%s)", ([r[0] for r in rows],))
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(self._where, str(error).strip().splitlines()[0]) from None
+            raise DatabaseUnavailable(self._where, problem(error)) from None
 
     def counts(self) -> OutboxCounts:
         """How many notices wait, and how many were given up within ``SENT_KEPT``, by platform."""
@@ -142,7 +147,7 @@ class PgOutbox:
                 connection.execute(f"SET LOCAL statement_timeout = {int(COUNTS_WAIT_SECONDS * 1000)}".encode())
                 rows = connection.execute(sql.encode()).fetchall()
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(self._where, str(error).strip().splitlines()[0]) from None
+            raise DatabaseUnavailable(self._where, problem(error)) from None
         return OutboxCounts(
             {platform: waiting for platform, waiting, _ in rows if waiting},
             {platform: expired for platform, _, expired in rows if expired},
@@ -155,7 +160,7 @@ class PgOutbox:
             "AND expired_at IS NULL AND put_at < now() - make_interval(secs => %s) FOR UPDATE SKIP LOCKED) "
             "RETURNING platform"
         )
-        with self._pool.connection() as connection:
+        with self._pool.connection(self._wait()) as connection:
             given_up = Counter(row[0] for row in connection.execute(sql, (EXPIRES_SECONDS,)).fetchall())
         for platform, count in sorted(given_up.items()):
             log.warning(

@@ -22,12 +22,13 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.brief_store import Dismissed, Outbox, OutcomeRecords, Pushed
 from bot.briefs import ID_PATTERN, Brief
-from bot.errors import StoreUnwritable, UnknownBrief, VersionConflict
-from bot.postgres import redacted
+from bot.errors import DatabaseUnavailable, UnknownBrief, VersionConflict
+from bot.postgres import problem, redacted
 from bot.postgres.desk_records import PgDismissed, PgOutcomes
 from bot.postgres.listener import CHANNEL, ChangeListener
 from bot.postgres.migrations import migrate
 from bot.postgres.once import Answered, PgOutbox
+from bot.postgres.reach import CONNECT_SECONDS, RECONNECT_GIVE_UP_SECONDS, Reach
 from bot.question_log import LoggedQuestion
 from bot.records import Version, version_from_record, version_to_record
 from bot.snapshot import LatestVersions, Snapshot
@@ -38,7 +39,6 @@ log = logging.getLogger("briefbot.store")
 
 DEFAULT_POOL_SIZE = 8
 """Connections one process keeps at most: pushes and reads of history; questions are answered from memory."""
-CONNECT_SECONDS = 10.0
 
 _LATEST = "SELECT DISTINCT ON (brief_id) brief_id, record FROM versions{where} ORDER BY brief_id, number DESC"
 
@@ -60,6 +60,7 @@ class PgStore:
             name="briefbot",
             timeout=CONNECT_SECONDS,
             check=ConnectionPool.check_connection,  # a connection the database dropped (a restart) is replaced
+            reconnect_timeout=RECONNECT_GIVE_UP_SECONDS,
         )
         try:
             # One connection first, to check and upgrade the schema and to say at once why it cannot be had.
@@ -67,15 +68,16 @@ class PgStore:
                 for number in migrate(connection):
                     log.info("%s: schema migration %d applied", self, number)
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(redacted(url), _problem(error)) from None
+            raise DatabaseUnavailable(redacted(url), problem(error)) from None
         try:
             self._pool.open(wait=True, timeout=CONNECT_SECONDS)
-        except PoolTimeout:
+        except PoolTimeout as error:
             self._pool.close()
-            raise StoreUnwritable(redacted(url), "cannot connect to the database") from None
+            raise DatabaseUnavailable(redacted(url), problem(error)) from None
         self._listener = ChangeListener(url, self._catch_up)
-        self._answered = Answered(self._pool, redacted(url))
-        self.outbox: Outbox | None = PgOutbox(self._pool, redacted(url))
+        self._reach = Reach(self._pool, lambda: self._listener.connected)
+        self._answered = Answered(self._pool, redacted(url), lambda: self._reach.wait)
+        self.outbox: Outbox | None = PgOutbox(self._pool, redacted(url), lambda: self._reach.wait)
         """Follow messages, each posted by one of the processes serving this database."""
         self._outcomes = PgOutcomes(self._pool, redacted(url))
         self.outcomes: OutcomeRecords = self._outcomes
@@ -85,6 +87,12 @@ class PgStore:
 
     def __repr__(self) -> str:
         return f"PgStore({redacted(self._url)})"
+
+    @property
+    def connection_wait(self) -> float:
+        """How long an operation waits for a connection now: a moment while the database is known to be gone (the
+        listener lost it, or the last operation failed to reach it), the pool's full wait otherwise."""
+        return self._reach.wait
 
     @property
     def pool(self) -> ConnectionPool[psycopg.Connection[tuple[Any, ...]]]:
@@ -162,8 +170,9 @@ class PgStore:
     ) -> list[Pushed]:
         """Store a new version of each brief in one transaction, the expected version checked inside it."""
         ids = sorted({brief.id for brief in briefs})
+        committing = False
         try:
-            with self._pool.connection() as connection, connection.transaction():
+            with self._reach.connection() as connection, connection.transaction():
                 connection.execute(
                     "SELECT pg_advisory_xact_lock(hashtextextended(id, 0)) FROM unnest(%s::text[]) AS id", (ids,)
                 )
@@ -183,8 +192,9 @@ class PgStore:
                     "SELECT pg_notify(%s, note) FROM unnest(%s::text[]) AS note",
                     (CHANNEL, [f"{v.brief.id} {v.number}" for v in stored]),
                 )
+                committing = True  # from here the transaction's end commits: a failure leaves it to the database
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(redacted(self._url), _problem(error)) from None
+            raise DatabaseUnavailable(redacted(self._url), problem(error), maybe_stored=committing) from None
         for version in stored:
             self._known[version.brief.id] = max(version.number, self._known.get(version.brief.id, 0))
         return results
@@ -263,17 +273,19 @@ class PgStore:
 
     def _rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         try:
-            with self._pool.connection() as connection:
-                return connection.execute(sql.encode(), parameters).fetchall()
+            with self._reach.connection() as connection:
+                rows = connection.execute(sql.encode(), parameters).fetchall()
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(redacted(self._url), _problem(error)) from None
+            raise DatabaseUnavailable(redacted(self._url), problem(error)) from None
+        return rows
 
     def _write(self, sql: str, parameters: Sequence[Any]) -> int:
         try:
-            with self._pool.connection() as connection:
-                return connection.execute(sql.encode(), parameters).rowcount
+            with self._reach.connection() as connection:
+                count = connection.execute(sql.encode(), parameters).rowcount
         except psycopg.OperationalError as error:
-            raise StoreUnwritable(redacted(self._url), _problem(error)) from None
+            raise DatabaseUnavailable(redacted(self._url), problem(error)) from None
+        return count
 
 
 def _plan(
@@ -303,8 +315,3 @@ def _plan(
         latest[brief.id] = version  # a later one in the batch builds on it
         results.append(Pushed(version, previous))
     return results
-
-
-def _problem(error: psycopg.Error) -> str:
-    """What went wrong, in libpq's words (which name the host and user, never the password)."""
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
