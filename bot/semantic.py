@@ -23,7 +23,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.answers import Answer, Outcome, answer_with, decide, out_of_scope
+from bot.answers import MAX_CHOICES, Answer, Choice, Outcome, answer_with, decide, out_of_scope
 from bot.briefs import Brief
 from bot.errors import SettingsError
 from bot.search import Hit, Query
@@ -55,6 +55,12 @@ RESCUE_MARGIN = 0.01
 """... and at least this much more similar than the next one (0.03 -> 0.01: +0.3 points answered right on dev,
 false no_match -0.4, misleading +0.2; reporters' other-language questions 31% -> 38%, no out-of-scope one answered).
 A lower ``RESCUE_SIMILARITY`` (0.86, 0.85) answered three more out-of-scope reporters' questions: kept at 0.88."""
+
+DOUBT_MARGIN = 0.005
+"""Words and meaning disagree when another of the words' hits is at least this much nearer the question in meaning
+than the brief they would answer with..."""
+DOUBT_RATIO = 0.8
+"""... and that hit's fused score is at least this share of the answer's: then the reply is choices, not an answer."""
 
 RESCUE_DEPTH = 5
 """How many briefs nearest in meaning are read for a rescue (the nearest visible one is among them, or none is)."""
@@ -206,8 +212,13 @@ def decide_by_meaning(
         return decide(query, ranked, now)
     versions = {hit.brief_id: version for hit, version in ranked}
     question = meanings.question(query.text)
-    fused = fuse([hit for hit, _ in ranked], meanings.similarities(question, versions))
+    similarities = meanings.similarities(question, versions)
+    fused = fuse([hit for hit, _ in ranked], similarities)
     answer = decide(query, [(hit, versions[hit.brief_id]) for hit in fused], now)
+    if answer.outcome is Outcome.ANSWER:
+        if query.wants_recent or not disagree(fused, similarities):
+            return answer  # the latest is picked by date, not by meaning
+        return _choices(answer, fused, versions)
     if answer.outcome is not Outcome.NO_MATCH:
         return answer
     words_best = fused[0].brief_id if fused else None
@@ -229,6 +240,32 @@ def fuse(hits: Sequence[Hit], similarities: dict[str, float]) -> list[Hit]:
         for hit in hits
     ]
     return sorted(fused, key=lambda hit: -hit.score)
+
+
+def disagree(fused: Sequence[Hit], similarities: Mapping[str, float]) -> bool:
+    """Whether meaning clearly prefers another close hit to the one the fused ranking puts first."""
+    if not fused or fused[0].brief_id not in similarities:
+        return False
+    top = fused[0]
+    nearer = [
+        hit
+        for hit in fused[1:]
+        if similarities.get(hit.brief_id, -1.0) >= similarities[top.brief_id] + DOUBT_MARGIN
+        and hit.score >= top.score * DOUBT_RATIO
+    ]
+    return bool(nearer)
+
+
+def _choices(answer: Answer, fused: Sequence[Hit], versions: Mapping[str, Version]) -> Answer:
+    """The answer turned into choices among the fused ranking's first briefs, when it picked the first one."""
+    if answer.brief is None or answer.brief.id != fused[0].brief_id:
+        return answer  # picked as the latest or as the instalment the question names: the words decided
+    choices = tuple(
+        Choice(hit.brief_id, brief.title, hit.score, brief.updated, brief.desk)
+        for hit in fused[:MAX_CHOICES]
+        for brief in (versions[hit.brief_id].brief,)
+    )
+    return replace(answer, outcome=Outcome.AMBIGUOUS, brief=None, freshness=None, alternatives=choices)
 
 
 def rescue(

@@ -105,6 +105,19 @@ def test_meaning_settles_what_words_leave_too_close_to_call(tmp_path: Path, cloc
     assert _answered(answer) == "budget-delayed"
 
 
+def test_words_and_meaning_disagreeing_on_two_close_briefs_give_choices(tmp_path: Path, clock: Clock) -> None:
+    """When the words answer one instalment but meaning finds the other, close behind, nearer, the reporter gets
+    both as choices instead of a confident answer."""
+    question = "council budget vote passed aplazado"  # "passed" says approved, "aplazado" (put off) says delayed
+    newsroom = _newsroom(tmp_path / "a", clock, ConceptEmbedder())
+    lexical = Newsroom(TinyStore(None), clock=clock)
+    lexical.import_paths([tmp_path / "a"], editor="editor")
+    assert _answered(lexical.ask(question, REPORTER)) == "budget-approved"
+    answer = newsroom.ask(question, REPORTER)
+    assert answer.outcome is Outcome.AMBIGUOUS
+    assert {c.brief_id for c in answer.alternatives[:2]} == {"budget-approved", "budget-delayed"}
+
+
 def test_a_question_in_another_language_is_answered_by_meaning_alone(tmp_path: Path, clock: Clock) -> None:
     """A question sharing no word with any brief gets the one brief that clearly means the same."""
     newsroom = _newsroom(tmp_path / "briefs", clock, ConceptEmbedder())
