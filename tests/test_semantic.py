@@ -126,6 +126,23 @@ def test_a_question_in_another_language_is_answered_by_meaning_alone(tmp_path: P
     assert _answered(answer) == "budget-delayed"
 
 
+def test_a_question_mostly_in_another_language_is_answered_by_meaning_though_one_word_finds_another_brief(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """A question whose only English word ("Fed") finds another brief is still answered by the brief its meaning
+    clearly names: the words of a question in another language cannot outvote its meaning."""
+    newsroom = _newsroom(tmp_path / "briefs", clock, ConceptEmbedder())
+    answer = newsroom.ask("Fed presupuesto concejo aplazado", REPORTER)
+    assert _answered(answer) == "budget-delayed"
+
+
+def test_a_question_in_another_language_near_two_briefs_alike_gets_no_answer(tmp_path: Path, clock: Clock) -> None:
+    """A question in another language as near in meaning to two briefs as to one another is not answered by either."""
+    newsroom = _newsroom(tmp_path / "briefs", clock, ConceptEmbedder())
+    answer = newsroom.ask("presupuesto del concejo", REPORTER)
+    assert answer.outcome is Outcome.NO_MATCH
+
+
 def test_a_draft_is_never_found_by_meaning_for_a_reporter(tmp_path: Path, clock: Clock) -> None:
     """A draft nearest in meaning is answered to an editor but never to a reporter, not even as a choice."""
     embedder = ConceptEmbedder()
