@@ -228,9 +228,9 @@ def decide_by_meaning(
     fused = fuse([hit for hit, _ in ranked], similarities)
     answer = decide(query, [(hit, versions[hit.brief_id]) for hit in fused], now)
     if answer.outcome is Outcome.ANSWER:
-        if query.wants_recent or not disagree(fused, similarities):
+        if query.wants_recent:
             return answer  # the latest is picked by date, not by meaning
-        return _choices(answer, fused, versions)
+        return _choices(answer, fused, versions) if disagree(fused, similarities) else answer
     if answer.outcome is not Outcome.NO_MATCH:
         return answer
     words_best = fused[0].brief_id if fused else None
@@ -275,11 +275,8 @@ def _choices(answer: Answer, fused: Sequence[Hit], versions: Mapping[str, Versio
     """The answer turned into choices among the fused ranking's first briefs, when it picked the first one."""
     if answer.brief is None or answer.brief.id != fused[0].brief_id:
         return answer  # picked as the latest or as the instalment the question names: the words decided
-    choices = tuple(
-        Choice(hit.brief_id, brief.title, hit.score, brief.updated, brief.desk)
-        for hit in fused[:MAX_CHOICES]
-        for brief in (versions[hit.brief_id].brief,)
-    )
+    briefs = [(hit, versions[hit.brief_id].brief) for hit in fused[:MAX_CHOICES]]
+    choices = tuple(Choice(hit.brief_id, b.title, hit.score, b.updated, b.desk) for hit, b in briefs)
     return replace(answer, outcome=Outcome.AMBIGUOUS, brief=None, freshness=None, alternatives=choices)
 
 
@@ -302,7 +299,8 @@ def rescue(
     """The brief a refused question clearly means, among the nearest the asker may see; None when none is clear.
 
     When the question's words found briefs at all, the nearest in meaning must be the one they ranked first:
-    meaning and words must agree."""
+    meaning and words must agree. A question in another language (``foreign``) has its own bars and no words to
+    agree with."""
     seen = [(brief_id, similarity) for brief_id, similarity in nearest if visible(brief_id)]
     least, margin = (FOREIGN_SIMILARITY, FOREIGN_MARGIN) if foreign else (RESCUE_SIMILARITY, RESCUE_MARGIN)
     if not seen or seen[0][1] < least:
