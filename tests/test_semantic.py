@@ -105,12 +105,42 @@ def test_meaning_settles_what_words_leave_too_close_to_call(tmp_path: Path, cloc
     assert _answered(answer) == "budget-delayed"
 
 
+def test_words_and_meaning_disagreeing_on_two_close_briefs_give_choices(tmp_path: Path, clock: Clock) -> None:
+    """When the words answer one instalment but meaning finds the other, close behind, nearer, the reporter gets
+    both as choices instead of a confident answer."""
+    question = "council budget vote passed aplazado"  # "passed" says approved, "aplazado" (put off) says delayed
+    newsroom = _newsroom(tmp_path / "a", clock, ConceptEmbedder())
+    lexical = Newsroom(TinyStore(None), clock=clock)
+    lexical.import_paths([tmp_path / "a"], editor="editor")
+    assert _answered(lexical.ask(question, REPORTER)) == "budget-approved"
+    answer = newsroom.ask(question, REPORTER)
+    assert answer.outcome is Outcome.AMBIGUOUS
+    assert {c.brief_id for c in answer.alternatives[:2]} == {"budget-approved", "budget-delayed"}
+
+
 def test_a_question_in_another_language_is_answered_by_meaning_alone(tmp_path: Path, clock: Clock) -> None:
     """A question sharing no word with any brief gets the one brief that clearly means the same."""
     newsroom = _newsroom(tmp_path / "briefs", clock, ConceptEmbedder())
     answer = newsroom.ask("¿presupuesto del concejo aplazado?", REPORTER)
     assert answer.outcome is Outcome.ANSWER
     assert _answered(answer) == "budget-delayed"
+
+
+def test_a_question_mostly_in_another_language_is_answered_by_meaning_though_one_word_finds_another_brief(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """A question whose only English word ("Fed") finds another brief is still answered by the brief its meaning
+    clearly names: the words of a question in another language cannot outvote its meaning."""
+    newsroom = _newsroom(tmp_path / "briefs", clock, ConceptEmbedder())
+    answer = newsroom.ask("Fed presupuesto concejo aplazado", REPORTER)
+    assert _answered(answer) == "budget-delayed"
+
+
+def test_a_question_in_another_language_near_two_briefs_alike_gets_no_answer(tmp_path: Path, clock: Clock) -> None:
+    """A question in another language as near in meaning to two briefs as to one another is not answered by either."""
+    newsroom = _newsroom(tmp_path / "briefs", clock, ConceptEmbedder())
+    answer = newsroom.ask("presupuesto del concejo", REPORTER)
+    assert answer.outcome is Outcome.NO_MATCH
 
 
 def test_a_draft_is_never_found_by_meaning_for_a_reporter(tmp_path: Path, clock: Clock) -> None:
