@@ -1233,6 +1233,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 1 if any(out["problems"] for out in results) else 0
 
 
+async def time_starts(times: int, store: Path, workdir: Path, database: Any) -> dict[str, list[float]]:
+    """Each start's seconds to serving, on the database and on the TinyDB store; the database read alone."""
+    standin, standin_url, _ = await start_slack_standin()
+    token, secret = secrets.token_urlsafe(24), secrets.token_hex(16)
+    ready: dict[str, list[float]] = {"PostgreSQL": [], "TinyDB": [], "read": []}
+    try:
+        for n in range(1, times + 1):
+            on_database = server_environment(workdir / f"start-{n}", standin_url, token, secret, database.url)
+            on_folder = server_environment(store, standin_url, token, secret)
+            for key, env in (("PostgreSQL", on_database), ("TinyDB", on_folder)):
+                server = await Server.start(env, workdir, f"start-{key.lower()}-{n}")
+                if await server.stop() != 0:
+                    raise SystemExit(f"a replica did not exit 0 on SIGTERM:\n{_tail(server.log, 40)}")
+                ready[key].append(server.ready_s)
+            ready["read"].append(bench_database().read_every_brief(database.url)[1])
+            _log(f"start {n}: " + ", ".join(f"{key} {values[-1]:.2f} s" for key, values in ready.items()))
+    finally:
+        await standin.cleanup()
+    return ready
+
+
 def starts(
     args: argparse.Namespace, cache: Path, workdir: Path, database: Any, command: str, load_before: tuple[float, ...]
 ) -> int:
@@ -1241,22 +1262,7 @@ def starts(
     store = copy_store(cache, workdir)
     count, seconds = bench_database().fill(database, store)
     _log(f"stored the latest version of {count:,} briefs in {database.shown} in {seconds:.1f} s")
-
-    async def start_stop(env: dict[str, str], name: str) -> float:
-        server = await Server.start(env, workdir, name)
-        if await server.stop() != 0:
-            raise SystemExit(f"{name} did not exit 0 on SIGTERM:\n{_tail(server.log, 40)}")
-        return server.ready_s
-
-    token, secret = secrets.token_urlsafe(24), secrets.token_hex(16)
-    tiny = server_environment(store, "http://127.0.0.1:9/", token, secret)
-    ready: dict[str, list[float]] = {"PostgreSQL": [], "TinyDB": [], "read": []}
-    for n in range(1, args.starts + 1):
-        env = server_environment(workdir / f"start-{n}", "http://127.0.0.1:9/", token, secret, database.url)
-        ready["PostgreSQL"].append(asyncio.run(start_stop(env, f"start-postgresql-{n}")))
-        ready["TinyDB"].append(asyncio.run(start_stop(tiny, f"start-tinydb-{n}")))
-        ready["read"].append(bench_database().read_every_brief(database.url)[1])
-        _log(f"start {n}: " + ", ".join(f"{key} {values[-1]:.2f} s" for key, values in ready.items()))
+    ready = asyncio.run(time_starts(args.starts, store, workdir, database))
     print(f"command: {command}")
     print(f"briefs: {count:,} in {database.shown}; cpus: {os.cpu_count()}; python {sys.version.split()[0]}")
     print(f"load average (1, 5, 15 min) before: {' '.join(f'{x:.2f}' for x in load_before)}; after: "
