@@ -64,7 +64,8 @@ after 30 s is a problem). A check question about the pushed brief must show the 
 or one another replica acknowledged at least a second before it was sent. The database server's CPU use is shown
 when it is the throwaway one. ``--starts N`` measures starts instead of load: a replica started N times on the
 database (and, beside it, on the TinyDB store from its snapshot), timed to the line saying it serves, and opening
-the store on the database and taking in every brief's latest version, alone.
+the store on the database and taking in every brief's latest version, alone, read ahead a page at a time and
+(as starts did before) with one query per brief.
 
 Correctness, checked while loading
 ----------------------------------
@@ -1237,7 +1238,7 @@ async def time_starts(times: int, store: Path, workdir: Path, database: Any) -> 
     """Each start's seconds to serving, on the database and on the TinyDB store; the database read alone."""
     standin, standin_url, _ = await start_slack_standin()
     token, secret = secrets.token_urlsafe(24), secrets.token_hex(16)
-    ready: dict[str, list[float]] = {"PostgreSQL": [], "TinyDB": [], "read": []}
+    ready: dict[str, list[float]] = {"PostgreSQL": [], "TinyDB": [], "read": [], "one by one": []}
     try:
         for n in range(1, times + 1):
             on_database = server_environment(workdir / f"start-{n}", standin_url, token, secret, database.url)
@@ -1248,6 +1249,7 @@ async def time_starts(times: int, store: Path, workdir: Path, database: Any) -> 
                     raise SystemExit(f"a replica did not exit 0 on SIGTERM:\n{_tail(server.log, 40)}")
                 ready[key].append(server.ready_s)
             ready["read"].append(bench_database().read_every_brief(database.url)[1])
+            ready["one by one"].append(bench_database().read_every_brief(database.url, ahead=False)[1])
             _log(f"start {n}: " + ", ".join(f"{key} {values[-1]:.2f} s" for key, values in ready.items()))
     finally:
         await standin.cleanup()
@@ -1271,6 +1273,7 @@ def starts(
         "PostgreSQL": "a replica on the database, from its start to serving",
         "TinyDB": "a replica on the TinyDB store, from its snapshot, to serving",
         "read": "opening the store on the database and taking in every brief's latest version, alone",
+        "one by one": "the same with one query per brief (as a start read them before reading ahead)",
     }
     for key, values in ready.items():
         print(f"{what[key]}: median {statistics.median(values):.2f} s ({', '.join(f'{v:.2f}' for v in values)})")
