@@ -6,7 +6,9 @@ The real server, ``briefbot serve slack`` (the Slack HTTP endpoint and the edito
 started as a separate process on 127.0.0.1 with a free port, over a store holding the sample
 briefs (seeded on first open, as for a new user) and ``--briefs`` generated ones (default
 10,000, from ``bench/speed.py``'s generator and seed). The store is built before the server
-starts, ends with a snapshot, and the server starts from it. Its Slack Web API is a loopback
+starts and ends with a snapshot; the server runs on a copy of it, whose files the snapshot does
+not name (a snapshot is tied to its shards' inodes), so it indexes afresh as it starts, and its
+start time is that of a start without a snapshot. Its Slack Web API is a loopback
 stand-in run by this script (``auth.test`` and a generic ``{"ok": true}``: a slash command is
 answered in its ack, so nothing else is called). Building the store takes a while, so it is kept
 under the temporary folder, keyed by the generator's seed, the size and a hash of ``bot/*.py``,
@@ -63,7 +65,8 @@ acknowledgement to that answer is the push-to-everywhere lag (``everywhere p50 /
 after 30 s is a problem). A check question about the pushed brief must show the version its replica acknowledged,
 or one another replica acknowledged at least a second before it was sent. The database server's CPU use is shown
 when it is the throwaway one. ``--starts N`` measures starts instead of load: a replica started N times on the
-database (and, beside it, on the TinyDB store from its snapshot), timed to the line saying it serves, and opening
+database (and, beside it, on the TinyDB store: the first start indexes the copied store afresh, later ones start from
+the snapshot it wrote), timed to the line saying it serves, and opening
 the store on the database and taking in every brief's latest version, alone, read ahead a page at a time and
 (as starts did before) with one query per brief.
 
@@ -866,7 +869,9 @@ def copy_store(cache: Path, workdir: Path) -> Path:
     """A copy of the cached store to serve (and push to)."""
     started = time.perf_counter()
     store = workdir / "store"
-    shutil.copytree(cache / "store", store)  # copy2 keeps the shards' times, so the snapshot stays current
+    # A snapshot names its shards' files (inode and change time included), which a copy changes: the first start
+    # on the copy indexes every brief afresh and writes a snapshot of its own, which later starts use.
+    shutil.copytree(cache / "store", store)
     _log(f"copied the store in {time.perf_counter() - started:.1f} s")
     return store
 
@@ -1108,7 +1113,11 @@ def report(out: dict[str, Any]) -> str:
         f"{out['highest_held_rps']:g}/s ({out['highest_held_how']}"
         + (f"; not held at {out['lowest_not_held_rps']:g}/s)" if "lowest_not_held_rps" in out else ")"),
         f"servers ready in {', '.join(f'{s:.1f}' for s in out['server_ready_s'])} s"
-        + (" (from its snapshot)" if out["database"] is None else " (from the database)"),
+        + (
+            " (the first start on a copy of the store: indexed afresh)"
+            if out["database"] is None
+            else " (from the database)"
+        ),
         f"pushes: {out['pushes_total']} made, the brief ended at v{out['pushed_version']}; "
         f"/healthz at the end: {out['healthz'] or 'ok'}; exit status on SIGTERM: {out['exit_status']}",
         *([f"pushes with no answer ({len(out['push_notes'])}):"] if out["push_notes"] else []),
@@ -1271,7 +1280,8 @@ def starts(
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
     what = {
         "PostgreSQL": "a replica on the database, from its start to serving",
-        "TinyDB": "a replica on the TinyDB store, from its snapshot, to serving",
+        "TinyDB": "a replica on the TinyDB store, to serving (the first indexes the copy afresh, later ones start from "
+        "its snapshot)",
         "read": "opening the store on the database and taking in every brief's latest version, alone",
         "one by one": "the same with one query per brief (as a start read them before reading ahead)",
     }
