@@ -37,6 +37,6 @@ class ReadAhead:
         next listed brief; None when it was not read ahead (the caller reads it alone)."""
         if brief_id not in self._page and self._next < len(self._listed) and self._listed[self._next] == brief_id:
             page = self._listed[self._next : self._next + READ_AHEAD]
-            self._next += len(page)
             self._page = read(page)
+            self._next += len(page)  # after the read: a page that could not be read is tried again
         return self._page.pop(brief_id, None)
