@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import EDITOR, NOW, SAMPLE_BRIEFS, Clock, write_brief
-from postgres_server import Cluster
+from postgres_server import PostgresServer, new_database
 from slack_harness import Served
 from test_cli import BRIEFBOT
 from test_discord import replies, running, stand_in
@@ -35,9 +35,9 @@ TOKEN = "anna-token-0123456789"
 
 
 @pytest.fixture
-def url(restartable_cluster: Cluster) -> str:
+def url(restartable_server: PostgresServer) -> str:
     """A new database on the restartable server."""
-    return restartable_cluster.new_database()
+    return new_database(restartable_server)
 
 
 @pytest.fixture
@@ -49,13 +49,13 @@ def newsroom(url: str) -> Iterator[Newsroom]:
 
 
 @pytest.fixture
-def database_down(newsroom: Newsroom, restartable_cluster: Cluster) -> Iterator[None]:
+def database_down(newsroom: Newsroom, restartable_server: PostgresServer) -> Iterator[None]:
     """The server stopped once the newsroom holds its briefs, and started again after the test."""
-    restartable_cluster.stop("fast")
+    restartable_server.halt("fast")
     try:
         yield
     finally:
-        restartable_cluster.start()
+        restartable_server.resume()
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ async def api(newsroom: Newsroom) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def test_the_api_refuses_a_push_with_503_saying_the_database_cannot_be_reached(
-    api: httpx.AsyncClient, newsroom: Newsroom, restartable_cluster: Cluster
+    api: httpx.AsyncClient, newsroom: Newsroom, restartable_server: PostgresServer
 ) -> None:
     """With the database down a PUT gets 503, Retry-After and the database's wording with ``stored: false``, never the
     password; a question is answered from memory; once the database is back the same PUT is stored."""
@@ -80,16 +80,16 @@ async def test_the_api_refuses_a_push_with_503_saying_the_database_cannot_be_rea
         replace(held.brief, summary="Talks are off."), held.freshness.version if held.freshness else 1
     )
     headers = {"Content-Type": "text/markdown"}
-    restartable_cluster.stop("fast")
+    restartable_server.halt("fast")
     try:
         refused = await api.put(f"/api/briefs/{KREMLIN}", content=edit, headers=headers)
         asked = await api.get("/api/ask", params={"q": QUESTION})
     finally:
-        restartable_cluster.start()
+        restartable_server.resume()
     assert refused.status_code == 503
     assert refused.headers["Retry-After"].isdigit()
     assert refused.json() == {"error": wording.DATABASE_UNAVAILABLE, "stored": False}
-    assert restartable_cluster.server.password not in refused.text + str(refused.headers)
+    assert restartable_server.password not in refused.text + str(refused.headers)
     assert (asked.status_code, asked.json()["brief"]["id"]) == (200, KREMLIN)
     async with asyncio.timeout(30):  # refused (503) until this process has its connections back, as Retry-After says
         while (stored := await api.put(f"/api/briefs/{KREMLIN}", content=edit, headers=headers)).status_code == 503:
@@ -125,12 +125,12 @@ async def test_a_discord_command_needing_the_database_says_it_cannot_be_reached(
 
 
 def test_the_command_line_says_in_one_line_that_the_database_cannot_be_reached(
-    url: str, restartable_cluster: Cluster, tmp_path: Path
+    url: str, restartable_server: PostgresServer, tmp_path: Path
 ) -> None:
     """``briefbot push`` with the database down prints one line (the wording, the URL without its password, why)
     and exits 1."""
     brief = write_brief(tmp_path / "briefs", "harbour-strike")
-    restartable_cluster.stop("fast")
+    restartable_server.halt("fast")
     try:
         result = subprocess.run(
             [BRIEFBOT, "--store", str(tmp_path / "store"), "push", str(brief)],
@@ -141,8 +141,8 @@ def test_the_command_line_says_in_one_line_that_the_database_cannot_be_reached(
             check=False,
         )
     finally:
-        restartable_cluster.start()
+        restartable_server.resume()
     assert result.returncode == 1
     assert result.stderr.startswith(f"briefbot: {wording.DATABASE_UNAVAILABLE} (postgresql://briefbot:***@")
     assert len(result.stderr.splitlines()) == 1, result.stderr
-    assert restartable_cluster.server.password not in result.stderr + result.stdout
+    assert restartable_server.password not in result.stderr + result.stdout

@@ -1,7 +1,7 @@
 """The database restarted: the change listener, the pool and what a replica holds come back by themselves, and
 replicas under load answer questions meanwhile, refuse pushes clearly and lose nothing they acknowledged.
 
-The restarts use the restartable server (``restartable_cluster``), not the session's: the session's server runs with
+The restarts use the restartable server (``restartable_server``), not the session's: the session's server runs with
 ``synchronous_commit = off``, which acknowledges a commit before its log record is written, so an abrupt stop could
 lose commits a replica already acknowledged, and a test would blame briefbot for the server's setting. The
 restartable one has ``synchronous_commit = on``: a commit's record reaches the kernel before it is acknowledged
@@ -28,7 +28,7 @@ from typing import Any
 import psycopg
 import pytest
 from conftest import EDITOR, NOW, SAMPLE_BRIEFS, Clock, within
-from postgres_server import Cluster
+from postgres_server import PostgresServer, new_database
 from psycopg_pool import ConnectionPool, PoolTimeout
 from test_replicas import TAKEOVER_SECONDS
 from test_serve import running_server
@@ -91,41 +91,41 @@ def test_the_listener_goes_on_listening_when_its_catch_up_finds_the_database_gon
 
 
 def test_a_change_heard_just_before_the_database_went_down_is_read_once_it_is_back(
-    restartable_cluster: Cluster,
+    restartable_server: PostgresServer,
 ) -> None:
     """A replica that heard of a new version but could not read it before the database stopped answers the version
     it holds meanwhile, and the new one once the database is back."""
-    url = restartable_cluster.new_database()
+    url = new_database(restartable_server)
     a, b = (Newsroom(PgStore(url), clock=Clock(NOW), samples=SAMPLE_BRIEFS) for _ in range(2))
     try:
         held = b.ask(KREMLIN_QUESTION, EDITOR)
         assert held.brief is not None
         pushed = a.push(replace(held.brief, summary="Talks are off."), editor="Ana", channel="api")
         assert within(lambda: bool(b.store._listener._heard), 10)  # type: ignore[attr-defined]
-        restartable_cluster.stop("fast")
+        restartable_server.halt("fast")
         try:
             assert b.ask(KREMLIN_QUESTION, EDITOR).brief == held.brief
         finally:
-            restartable_cluster.start()
+            restartable_server.resume()
         assert within(lambda: b.ask(KREMLIN_QUESTION, EDITOR).brief == pushed.version.brief, 30)
     finally:
         a.close()
         b.close()
 
 
-def test_while_the_database_is_gone_operations_wait_for_it_only_briefly(restartable_cluster: Cluster) -> None:
+def test_while_the_database_is_gone_operations_wait_for_it_only_briefly(restartable_server: PostgresServer) -> None:
     """Once the database is found gone, an operation waits a moment for a connection, not the pool's full wait, so a
     push is refused and a question's log line dropped at once; once it is back, the full wait again, and it works."""
-    store = PgStore(restartable_cluster.new_database())
+    store = PgStore(new_database(restartable_server))
     try:
         assert store.connection_wait == CONNECT_SECONDS
-        restartable_cluster.stop("fast")
+        restartable_server.halt("fast")
         try:
             assert within(lambda: store.connection_wait == UNREACHABLE_WAIT_SECONDS, 10)
             with pytest.raises(DatabaseUnavailable):
                 store.follow("harbour-strike", "slack:C1")
         finally:
-            restartable_cluster.start()
+            restartable_server.resume()
         assert within(lambda: store.connection_wait == CONNECT_SECONDS, 30)
         assert store.follow("harbour-strike", "slack:C1") is True
     finally:
@@ -214,11 +214,11 @@ def _listeners(url: str) -> int:
         return int(row[0]) if row else 0
 
 
-def test_replicas_ride_out_a_database_restart_under_load(restartable_cluster: Cluster, tmp_path: Path) -> None:
+def test_replicas_ride_out_a_database_restart_under_load(restartable_server: PostgresServer, tmp_path: Path) -> None:
     """During an immediate restart of the database under pushes and questions, both replicas answer every question
     from memory, refuse pushes saying the database cannot be reached, reconnect by themselves, and every version
     they acknowledged is stored with its content and answered by both."""
-    url = restartable_cluster.new_database()
+    url = new_database(restartable_server)
     # One editor asks far faster than a person would: no rate limit, so every question is answered.
     env = {"BRIEFBOT_DATABASE_URL": url, "BRIEFBOT_API_TOKENS": f"Anna={TOKEN}", "BRIEFBOT_RATE_LIMIT": "0"}
     for name in ("a", "b"):
@@ -237,14 +237,14 @@ def test_replicas_ride_out_a_database_restart_under_load(restartable_cluster: Cl
                 thread.start()
             assert within(lambda: all(len(s.acknowledged) >= PUSHES_EACH_SIDE for s in streams), 60)
             before = [len(s.refused) for s in streams]
-            restartable_cluster.stop("immediate")
+            restartable_server.halt("immediate")
             down = time.monotonic()
             # Down for at least DOWN_SECONDS, and until each replica has refused a push and says it is cut off.
             assert within(lambda: all(len(s.refused) > n for s, n in zip(streams, before, strict=True)), 60)
             assert within(lambda: all(_health(r).get("database") == "unreachable" for r in (a, b)), 30)
             time.sleep(max(0.0, DOWN_SECONDS - (time.monotonic() - down)))
             asked_while_down = [sum(1 for t, *_ in q.answers if t > down) for q in askers]
-            restartable_cluster.start()
+            restartable_server.resume()
             back = time.monotonic()
             assert within(lambda: all(_health(r).get("database") == "ok" for r in (a, b)), 60)
             healthy = time.monotonic()
@@ -285,7 +285,7 @@ def test_replicas_ride_out_a_database_restart_under_load(restartable_cluster: Cl
                     (wording.DATABASE_UNAVAILABLE, False),
                     (wording.DATABASE_LOST_MIDWAY, None),  # the link lost during the commit: only the database knows
                 ], body
-                assert restartable_cluster.server.password not in json.dumps(body)
+                assert restartable_server.password not in json.dumps(body)
         # Both replicas listen again, and every acknowledged version is stored with its content and answered by both.
         assert within(lambda: _listeners(url) == 2, 30)
         with psycopg.connect(url) as connection:
@@ -312,12 +312,12 @@ def _answered_version(replica: str, question: str) -> int | None:
 
 
 def test_a_wait_for_a_connection_begun_before_the_database_was_found_gone_ends_soon_after(
-    restartable_cluster: Cluster,
+    restartable_server: PostgresServer,
 ) -> None:
     """An operation that began waiting for a connection while the database seemed reachable is refused once the
     database is found gone, not after the pool's full wait."""
     pool: ConnectionPool[Connection] = ConnectionPool(
-        restartable_cluster.new_database(), min_size=0, max_size=2, open=False
+        new_database(restartable_server), min_size=0, max_size=2, open=False
     )
     pool.open()
     connected = [True]
@@ -331,7 +331,7 @@ def test_a_wait_for_a_connection_begun_before_the_database_was_found_gone_ends_s
         except PoolTimeout:
             outcome.append("refused")
 
-    restartable_cluster.stop("fast")
+    restartable_server.halt("fast")
     waiting = threading.Thread(target=operation)
     try:
         waiting.start()
@@ -341,24 +341,24 @@ def test_a_wait_for_a_connection_begun_before_the_database_was_found_gone_ends_s
         waiting.join(CONNECT_SECONDS / 2)
         assert outcome == ["refused"]
     finally:
-        restartable_cluster.start()
+        restartable_server.resume()
         waiting.join()
         pool.close()
 
 
-def test_the_discord_lease_is_held_again_by_one_replica_after_a_restart(restartable_cluster: Cluster) -> None:
+def test_the_discord_lease_is_held_again_by_one_replica_after_a_restart(restartable_server: PostgresServer) -> None:
     """After an immediate restart of the database the Discord lease's holder lets go, and once the database is back
     one replica, and only one, holds the lease again within the takeover bound."""
-    url = restartable_cluster.new_database()
+    url = new_database(restartable_server)
     a = Lease(url, "discord", try_seconds=0.2)
     assert a.wait(10)
     b = Lease(url, "discord", try_seconds=0.2)
     try:
-        restartable_cluster.stop("immediate")
+        restartable_server.halt("immediate")
         try:
             assert within(lambda: not a.held, 10)
         finally:
-            restartable_cluster.start()
+            restartable_server.resume()
         assert within(lambda: a.held or b.held, TAKEOVER_SECONDS)
         time.sleep(1.0)  # several tries by the other
         assert [a.held, b.held].count(True) == 1

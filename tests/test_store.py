@@ -284,6 +284,46 @@ def test_store_is_not_told_about_its_own_pushes(opener: Callable[[], BriefStore]
     assert changes_seen(store, {"bridge"}) == {"bridge"}  # its own push, heard before or with this one, is left out
 
 
+def test_store_opened_as_a_newsroom_starts_takes_in_the_latest_of_many_briefs(
+    opener: Callable[[], BriefStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Taking in every listed brief, as a newsroom's start does, gives each brief's latest version, over many pages
+    read ahead and briefs of one to five versions."""
+    monkeypatch.setattr("bot.postgres.pages.READ_AHEAD", 4)
+    writer = opener()
+    for take in range(5):  # brief-NN has 1 + NN % 5 versions, the last titled after its number
+        briefs = [_brief(f"brief-{n:02d}", title=f"Take {take + 1}") for n in range(23) if n % 5 >= take]
+        writer.push_many(briefs, editor="Ana", channel="cli", now=MONDAY)
+    reader = opener()
+    held = {brief_id: reader.take_in(brief_id) for brief_id in reader.ids()}
+    assert {brief_id: version.number for brief_id, version in held.items()} == {
+        f"brief-{n:02d}": 1 + n % 5 for n in range(23)
+    }
+    assert all(version.brief.title == f"Take {version.number}" for version in held.values())
+    assert {brief_id: reader.take_in(brief_id) for brief_id in reversed(list(held))} == held  # out of order too
+    assert reader.poll_changes() == set()
+
+
+def test_brief_pushed_while_a_store_takes_every_brief_in_is_held_at_its_new_version(
+    opener: Callable[[], BriefStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A brief another process pushes while a store is taking every brief in, after its version was read ahead, is
+    reported as changed, so the store ends up holding the new version."""
+    monkeypatch.setattr("bot.postgres.pages.READ_AHEAD", 10)
+    writer = opener()
+    writer.push_many([_brief(f"brief-{n}") for n in range(6)], editor="Ana", channel="cli", now=MONDAY)
+    reader = opener()
+    listed = reader.ids()
+    held = {listed[0]: reader.take_in(listed[0]).number}  # on PostgreSQL, reads all six ahead
+    writer.push(_brief("brief-4", title="Budget passes"), editor="Bo", channel="cli", now=TUESDAY)
+    held |= {brief_id: reader.take_in(brief_id).number for brief_id in listed[1:]}
+    deadline = time.monotonic() + 10.0
+    while held["brief-4"] != 2 and time.monotonic() < deadline:  # as a newsroom syncs: read again what changed
+        held |= {brief_id: reader.take_in(brief_id).number for brief_id in reader.poll_changes()}
+        time.sleep(0.01)
+    assert held == {f"brief-{n}": 2 if n == 4 else 1 for n in range(6)}
+
+
 # disk only
 
 

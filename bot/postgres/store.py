@@ -6,6 +6,10 @@ versions, checks the editor's expected version and inserts the new rows in that 
 returns, the versions are committed. Connections come from one pool per process. Other processes' pushes
 are heard through ``LISTEN``/``NOTIFY`` (``bot.postgres.listener``). The URL's password is never logged or
 shown: ``repr`` and messages use ``redacted``.
+
+A newsroom starts by listing the briefs (``ids``) and taking in each one in that order (``take_in``); there
+is no snapshot to start from, so the store reads ahead a page of latest versions in one query
+(``bot.postgres.pages``). Reading ahead stops at the first push or poll for changes.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from bot.postgres.desk_records import PgDismissed, PgOutcomes
 from bot.postgres.listener import CHANNEL, ChangeListener
 from bot.postgres.migrations import migrate
 from bot.postgres.once import Answered, PgOutbox
+from bot.postgres.pages import ReadAhead
 from bot.postgres.reach import CONNECT_SECONDS, RECONNECT_GIVE_UP_SECONDS, Reach
 from bot.question_log import LoggedQuestion
 from bot.records import Version, version_from_record, version_to_record
@@ -52,6 +57,8 @@ class PgStore:
         self._url = url
         self._known: dict[str, int] = {}
         """The latest version number of each brief this store took in or stored: a notice of it is no news."""
+        self._ahead: ReadAhead | None = None
+        """The last listing of the briefs, while a newsroom takes them in in its order."""
         self._pool: ConnectionPool[psycopg.Connection[tuple[Any, ...]]] = ConnectionPool(
             url,
             min_size=1,
@@ -108,8 +115,10 @@ class PgStore:
     # reading
 
     def ids(self) -> list[str]:
-        """Every brief id in the store, sorted."""
-        return [row[0] for row in self._rows("SELECT DISTINCT brief_id FROM versions ORDER BY brief_id")]
+        """Every brief id in the store, sorted (taking them in in this order then reads ahead)."""
+        listed = [row[0] for row in self._rows("SELECT DISTINCT brief_id FROM versions ORDER BY brief_id")]
+        self._ahead = ReadAhead(listed)
+        return listed
 
     def latest(self) -> Iterator[Version]:
         """The latest version of every brief."""
@@ -133,8 +142,11 @@ class PgStore:
         return version_from_record(rows[0][0])
 
     def take_in(self, brief_id: str) -> Version:
-        """The latest version, noted as held, so a notice of it is not taken for news."""
-        version = self.get(brief_id)
+        """The latest version, noted as held, so a notice of it is not taken for news; read ahead when the briefs
+        are taken in in the order ``ids`` listed them."""
+        ahead = self._ahead
+        record = ahead.take(brief_id, self._latest_of) if ahead is not None else None
+        version = version_from_record(record) if record is not None else self.get(brief_id)
         self._known[brief_id] = version.number
         return version
 
@@ -195,6 +207,7 @@ class PgStore:
                 committing = True  # from here the transaction's end commits: a failure leaves it to the database
         except psycopg.OperationalError as error:
             raise DatabaseUnavailable(redacted(self._url), problem(error), maybe_stored=committing) from None
+        self._ahead = None  # what was read ahead may be older than this push
         for version in stored:
             self._known[version.brief.id] = max(version.number, self._known.get(version.brief.id, 0))
         return results
@@ -204,6 +217,7 @@ class PgStore:
     def poll_changes(self) -> set[str]:
         """Ids whose versions another process stored since the last poll (nothing to ask when none was heard)."""
         heard, missed = self._listener.take()
+        self._ahead = None  # briefs are read again one by one now, as the newsroom is told of changes
         return missed | {brief_id for brief_id, number in heard if self._known.get(brief_id, 0) < number}
 
     def finish_interrupted(self) -> None:
@@ -270,6 +284,10 @@ class PgStore:
         table = dict(self._rows("SELECT brief_id, max(number) FROM versions GROUP BY brief_id"))
         known = dict(self._known)
         return {b for b in table.keys() | known.keys() if table.get(b) != known.get(b)}
+
+    def _latest_of(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The latest version's record of each of ``ids`` that has one, in one query."""
+        return dict(self._rows(_LATEST.format(where=" WHERE brief_id = ANY(%s)"), (list(ids),)))
 
     def _rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         try:
