@@ -18,6 +18,7 @@ ever candidates: the caller filters them before they reach this module.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -59,6 +60,16 @@ RESCUE_DEPTH = 5
 EMBED_BATCH = 64
 """Texts embedded in one call of the model when many briefs are taken in at once (an import, a first start)."""
 
+MEANING_CHARS = 200
+"""How much of the bottom line the model reads: its first sentences within this many characters (the first one cut
+at a word when it is longer). The model's time grows with the text (about 0.13 ms a character on one core here), and
+bottom lines run to 1,000 characters; see README.md for the bound's effect on answers and speed."""
+
+MEANING_RECIPE = f"title, bottom line's lead within {MEANING_CHARS} characters, aliases"
+"""Names what ``brief_text`` gives the model: vectors kept from another recipe are not used again."""
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
 
 class Embedder(Protocol):
     """A sentence-embedding model: one unit-length vector per text."""
@@ -99,8 +110,22 @@ def default_embedder() -> Embedder:
 
 
 def brief_text(brief: Brief) -> str:
-    """What a brief means, as the model reads it: its title, bottom line and other names."""
-    return " ".join(part for part in (brief.title + ".", brief.summary, *brief.aliases) if part)
+    """What a brief means, as the model reads it: its title, the lead of its bottom line and its other names."""
+    return " ".join(part for part in (brief.title + ".", lead(brief.summary), *brief.aliases) if part)
+
+
+def lead(summary: str, bound: int = MEANING_CHARS) -> str:
+    """A bottom line's first sentences within ``bound`` characters; its first sentence cut at a word when longer."""
+    text = " ".join(summary.split())
+    if len(text) <= bound:
+        return text
+    kept = ""
+    for sentence in _SENTENCE_END.split(text):
+        longer = f"{kept} {sentence}" if kept else sentence
+        if len(longer) > bound:
+            break
+        kept = longer
+    return kept or text[: bound + 1].rsplit(" ", 1)[0][:bound]
 
 
 class Meanings:
@@ -174,12 +199,14 @@ class Meanings:
         self.embed_pending()
         return {
             "model": self.embedder.name,
+            "recipe": MEANING_RECIPE,
             "vectors": {i: (self._texts[i], vector.tobytes()) for i, vector in self._vectors.items()},
         }
 
     def restore(self, state: dict[str, Any] | None) -> bool:
-        """Take over exported vectors; False (and nothing changed) when they were made by another model."""
-        if not state or state.get("model") != self.embedder.name:
+        """Take over exported vectors; False (and nothing changed) when they were made by another model or from
+        other texts (another ``MEANING_RECIPE``)."""
+        if not state or state.get("model") != self.embedder.name or state.get("recipe") != MEANING_RECIPE:
             return False
         np = _numpy()
         self._vectors = {i: np.frombuffer(raw, dtype=np.float32) for i, (_, raw) in state["vectors"].items()}

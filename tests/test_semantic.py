@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import EDITOR, REPORTER, SAMPLE_BRIEFS, Clock, write_brief
 
+import bot.semantic
 from adapters.config import load_config
 from bot.answers import Answer, Outcome
 from bot.newsroom import Newsroom
-from bot.semantic import brief_text
+from bot.semantic import MEANING_CHARS, brief_text, lead
 from bot.store import TinyStore
 
 pytest.importorskip("numpy", reason="the semantic layer keeps its vectors in numpy arrays")
@@ -93,6 +94,27 @@ def test_briefs_are_embedded_once_when_taken_in_by_title_bottom_line_and_aliases
     assert embedder.passages[-1] == "Fed holds rates. The Fed kept rates steady. FOMC"
 
 
+def test_the_model_reads_a_long_bottom_line_only_to_its_first_sentences(tmp_path: Path, clock: Clock) -> None:
+    """A bottom line longer than ``MEANING_CHARS`` is embedded by its first whole sentences within it, and a first
+    sentence longer than that is cut at a word; shorter ones are read whole."""
+    first = "The council put its budget vote off to January after a long night of objections over road spending."
+    second = "Councillors said the plan needed more work on the bus lanes, the libraries and the pools."
+    third = "The mayor said she would bring a revised plan to the next meeting, and the unions backed the delay."
+    assert len(f"{first} {second}") <= MEANING_CHARS < len(f"{first} {second} {third}")
+    assert lead(f"{first} {second} {third}") == f"{first} {second}"
+    assert lead(first) == first
+    cut = lead(" ".join([first.rstrip(".")] * 4) + ".")
+    assert len(cut) <= MEANING_CHARS
+    assert cut.startswith(first[:50])
+    assert not cut.endswith(" ")
+
+    embedder = ConceptEmbedder()
+    newsroom = Newsroom(TinyStore(None), clock=clock, embedder=embedder)
+    write_brief(tmp_path, "budget-delayed", title="Council budget vote delayed", summary=f"{first} {second} {third}")
+    newsroom.import_paths([tmp_path], editor="editor")
+    assert embedder.passages == [f"Council budget vote delayed. {first} {second}"]
+
+
 def test_meaning_settles_what_words_leave_too_close_to_call(tmp_path: Path, clock: Clock) -> None:
     """Two instalments matching the same words get choices by words only, and the answer by meaning."""
     question = "council budget vote postponed"
@@ -154,6 +176,23 @@ def test_a_cold_start_takes_the_vectors_from_the_snapshot(tmp_path: Path, clock:
     other = OtherModel()
     Newsroom(TinyStore(root), clock=clock, embedder=other)
     assert len(other.passages) == len(BRIEFS)
+
+
+def test_vectors_made_from_another_meaning_text_are_not_used_again(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A snapshot whose vectors were made from another recipe of the briefs' text (an older briefbot's) is not used
+    for meaning: every brief is embedded again, once."""
+    root = tmp_path / "store"
+    monkeypatch.setattr(bot.semantic, "MEANING_RECIPE", "title and the whole bottom line")
+    _newsroom(tmp_path / "briefs", clock, ConceptEmbedder(), root)
+    monkeypatch.undo()
+    upgraded = ConceptEmbedder()
+    Newsroom(TinyStore(root), clock=clock, embedder=upgraded)
+    assert len(upgraded.passages) == len(BRIEFS)
+    again = ConceptEmbedder()
+    Newsroom(TinyStore(root), clock=clock, embedder=again)
+    assert again.passages == []
 
 
 def test_the_setting_turns_the_semantic_layer_on_and_is_off_by_default(tmp_path: Path) -> None:
