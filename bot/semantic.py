@@ -5,8 +5,9 @@ The default, ``E5Embedder``, runs multilingual-e5-small (4-bit) from the ``nanoe
 model and its engine in its wheel: nothing is downloaded at run time. A newsroom can plug a larger model by
 writing another class with the same two members.
 
-``Meanings`` holds one vector per brief (its title, bottom line and aliases), embedded when the brief is taken
-in (a push, an import, a shard read) and kept in the start-up snapshot. Search's hits are then reordered by
+``Meanings`` holds one vector per brief (its title, the lead of its bottom line and aliases), embedded when the brief
+is taken in (a push, an import, a shard read), kept from then on in a file beside the shards (``bot.meaning_files``)
+and in the start-up snapshot, so no start embeds a brief that was embedded before. Search's hits are then reordered by
 ``fuse``: each score is multiplied by ``exp(FUSION_WEIGHT * (similarity - best similarity))``, so the lexical
 layer's coverage and confidence, which decide whether a brief fits at all, are untouched. A question the
 lexical layer refused for want of words (not as out of scope) is answered by meaning only when one visible brief
@@ -27,6 +28,7 @@ from typing import Any, Protocol
 from bot.answers import Answer, Outcome, answer_with, decide, out_of_scope
 from bot.briefs import Brief
 from bot.errors import SettingsError
+from bot.meaning_files import MeaningFiles
 from bot.search import Hit, Query
 from bot.store import Version
 
@@ -131,8 +133,10 @@ def lead(summary: str, bound: int = MEANING_CHARS) -> str:
 class Meanings:
     """One vector per brief held, embedded when taken in, as a matrix for questions to score against."""
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: Embedder, files: MeaningFiles | None = None) -> None:
         self.embedder = embedder
+        self.files = files
+        """Where each vector is kept when made, and looked for before embedding (None: the snapshot only)."""
         self._vectors: dict[str, Any] = {}
         self._texts: dict[str, str] = {}
         self._pending: dict[str, str] = {}
@@ -157,19 +161,30 @@ class Meanings:
             self._matrix = None
 
     def embed_pending(self) -> int:
-        """Embed the briefs taken in since the last call, a batch at a time; how many."""
+        """Embed the briefs taken in since the last call, a batch at a time, unless their vector was kept in a file
+        (by this process or another, for the same model and text); how many were embedded."""
         np = _numpy()
         pending = list(self._pending.items())
-        for start in range(0, len(pending), EMBED_BATCH):
-            batch = pending[start : start + EMBED_BATCH]
+        missing = []
+        for brief_id, text in pending:
+            kept = self.files.load(brief_id, self.embedder.name, text) if self.files is not None else None
+            if kept is None:
+                missing.append((brief_id, text))
+            else:
+                self._vectors[brief_id] = np.frombuffer(kept, dtype=np.float32)
+                self._texts[brief_id] = text
+        for start in range(0, len(missing), EMBED_BATCH):
+            batch = missing[start : start + EMBED_BATCH]
             rows = self.embedder.embed([text for _, text in batch], query=False)
             for (brief_id, text), row in zip(batch, rows, strict=True):
-                self._vectors[brief_id] = _unit(np.asarray(row, dtype=np.float32))
+                vector = self._vectors[brief_id] = _unit(np.asarray(row, dtype=np.float32))
                 self._texts[brief_id] = text
+                if self.files is not None:
+                    self.files.save(brief_id, self.embedder.name, text, vector.tobytes())
         self._pending.clear()
         if pending:
             self._matrix = None
-        return len(pending)
+        return len(missing)
 
     def question(self, text: str) -> Any:
         """A question's vector."""

@@ -14,6 +14,7 @@ from conftest import EDITOR, REPORTER, SAMPLE_BRIEFS, Clock, write_brief
 import bot.semantic
 from adapters.config import load_config
 from bot.answers import Answer, Outcome
+from bot.meaning_files import MEANINGS_DIR
 from bot.newsroom import Newsroom
 from bot.semantic import MEANING_CHARS, brief_text, lead
 from bot.store import TinyStore
@@ -150,8 +151,8 @@ def test_a_draft_is_never_found_by_meaning_for_a_reporter(tmp_path: Path, clock:
 
 
 def test_a_cold_start_takes_the_vectors_from_the_snapshot(tmp_path: Path, clock: Clock) -> None:
-    """A restart of the same model embeds nothing, or only the briefs changed since the snapshot (once: it writes a
-    new one); a restart with another model embeds every brief again."""
+    """A restart of the same model embeds nothing, not even the briefs pushed since the snapshot (their vectors were
+    kept when they were pushed); a restart with another model embeds every brief again."""
     root = tmp_path / "store"
     _newsroom(tmp_path / "briefs", clock, ConceptEmbedder(), root)
     again = ConceptEmbedder()
@@ -164,11 +165,9 @@ def test_a_cold_start_takes_the_vectors_from_the_snapshot(tmp_path: Path, clock:
     clock.now += timedelta(minutes=5)
     restarted.push(replace(brief, summary="The Fed kept rates on hold.", updated=clock()), editor="e", channel="cli")
     after_push = ConceptEmbedder()
-    Newsroom(TinyStore(root), clock=clock, embedder=after_push)
-    assert after_push.passages == ["Fed holds rates. The Fed kept rates on hold."]
-    next_start = ConceptEmbedder()
-    Newsroom(TinyStore(root), clock=clock, embedder=next_start)
-    assert next_start.passages == [], "the brief embedded at the last start was embedded again"
+    started = Newsroom(TinyStore(root), clock=clock, embedder=after_push)
+    assert after_push.passages == [], "a brief pushed since the snapshot was embedded again"
+    assert _answered(started.ask("fed rates on hold, put off?", REPORTER)) == "fed-rates"
 
     class OtherModel(ConceptEmbedder):
         name = "another model"
@@ -181,15 +180,20 @@ def test_a_cold_start_takes_the_vectors_from_the_snapshot(tmp_path: Path, clock:
 def test_vectors_made_from_another_meaning_text_are_not_used_again(
     tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A snapshot whose vectors were made from another recipe of the briefs' text (an older briefbot's) is not used
-    for meaning: every brief is embedded again, once."""
+    """After an upgrade that changes what the model reads of a brief (``MEANING_RECIPE``), the snapshot's vectors are
+    not used: each brief whose meaning text changed is embedded again, once."""
     root = tmp_path / "store"
-    monkeypatch.setattr(bot.semantic, "MEANING_RECIPE", "title and the whole bottom line")
+    long = " ".join(
+        f"Sentence {n} of a long bottom line about the council's budget and its delayed vote." for n in range(6)
+    )
+    write_brief(tmp_path / "briefs", "long-budget", title="Council budget explained", summary=long)
+    monkeypatch.setattr(bot.semantic, "MEANING_RECIPE", "title, the whole bottom line, aliases")
+    monkeypatch.setattr(bot.semantic, "lead", lambda summary: summary)
     _newsroom(tmp_path / "briefs", clock, ConceptEmbedder(), root)
     monkeypatch.undo()
     upgraded = ConceptEmbedder()
     Newsroom(TinyStore(root), clock=clock, embedder=upgraded)
-    assert len(upgraded.passages) == len(BRIEFS)
+    assert upgraded.passages == [f"Council budget explained. {lead(long)}"]
     again = ConceptEmbedder()
     Newsroom(TinyStore(root), clock=clock, embedder=again)
     assert again.passages == []
@@ -221,3 +225,36 @@ def test_the_default_model_finds_a_brief_asked_about_in_other_words_and_language
         answer = newsroom.ask(question, REPORTER)
         first = answer.brief.id if answer.brief else answer.alternatives[0].brief_id
         assert first == expected, question
+
+
+def test_a_kept_vector_is_used_only_for_its_model_and_text_and_undamaged(tmp_path: Path, clock: Clock) -> None:
+    """A brief pushed since the snapshot is embedded again at a start when its kept vector was made by another model
+    or is damaged, and never when another process pushed it (the serving newsroom takes the vector it kept)."""
+    root = tmp_path / "store"
+    first = _newsroom(tmp_path / "briefs", clock, ConceptEmbedder(), root)
+    serving = ConceptEmbedder()
+    server = Newsroom(TinyStore(root), clock=clock, embedder=serving)
+    clock.now += timedelta(minutes=5)
+    for brief_id, summary in (("fed-rates", "The Fed kept rates on hold."), ("budget-approved", "Passed 7 to 2.")):
+        brief = first.show(brief_id, EDITOR).brief
+        first.push(replace(brief, summary=summary, updated=clock()), editor="e", channel="cli")
+    assert _answered(server.ask("budget approved", REPORTER)) == "budget-approved"
+    assert serving.passages == [], "the serving newsroom embedded what another process had embedded"
+
+    class OtherModel(ConceptEmbedder):
+        name = "another model"
+
+    (root / MEANINGS_DIR / "fed-rates.vec").write_bytes(
+        (root / MEANINGS_DIR / "fed-rates.vec").read_bytes().replace(b"test concepts", b"another model")
+    )
+    damaged = root / MEANINGS_DIR / "budget-approved.vec"
+    damaged.write_bytes(damaged.read_bytes()[:-4] + bytes(4))
+    restarted = ConceptEmbedder()
+    Newsroom(TinyStore(root), clock=clock, embedder=restarted)
+    assert sorted(restarted.passages) == [
+        "Council budget vote approved. Passed 7 to 2.",
+        "Fed holds rates. The Fed kept rates on hold.",
+    ]
+    again = ConceptEmbedder()
+    Newsroom(TinyStore(root), clock=clock, embedder=again)
+    assert again.passages == []
