@@ -11,6 +11,7 @@ import functools
 import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -361,4 +362,8 @@ def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int, 
 
 def main() -> None:
     """Entry point of the ``briefbot`` console script."""
+    # The meaning model's OpenMP threads otherwise spin while they wait for each other: on cores shared with other
+    # work a spinning thread holds the core its partner needs, and a question's embedding took 0.3 to 4 s instead of
+    # 30 ms (README.md, "Meaning"). Read by the model's engine when it loads; a value set by the operator wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     cli(prog_name="briefbot")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -258,3 +261,16 @@ def test_a_kept_vector_is_used_only_for_its_model_and_text_and_undamaged(tmp_pat
     again = ConceptEmbedder()
     Newsroom(TinyStore(root), clock=clock, embedder=again)
     assert again.passages == []
+
+
+def test_the_command_has_the_models_threads_sleep_while_they_wait() -> None:
+    """The ``briefbot`` command sets ``OMP_WAIT_POLICY=PASSIVE`` for the model's engine (whose threads otherwise spin
+    and starve each other on a busy machine) before anything loads it, unless the operator chose a policy."""
+    script = (
+        "import os, sys\nsys.argv = ['briefbot', '--version']\nfrom adapters.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\nprint(os.environ.get('OMP_WAIT_POLICY'))\n"
+    )
+    clean = {name: value for name, value in os.environ.items() if name != "OMP_WAIT_POLICY"}
+    for environ, expected in ((clean, "PASSIVE"), ({**clean, "OMP_WAIT_POLICY": "ACTIVE"}, "ACTIVE")):
+        done = subprocess.run([sys.executable, "-c", script], env=environ, capture_output=True, text=True, check=True)
+        assert done.stdout.splitlines()[-1] == expected
