@@ -263,6 +263,22 @@ def test_a_kept_vector_is_used_only_for_its_model_and_text_and_undamaged(tmp_pat
     assert again.passages == []
 
 
+def test_a_push_after_questions_is_found_by_meaning_at_once(tmp_path: Path, clock: Clock) -> None:
+    """Once questions have been compared with every brief, a pushed update and a pushed new brief are compared by their
+    new meaning at the next question."""
+    newsroom = _newsroom(tmp_path / "briefs", clock, ConceptEmbedder())
+    assert _answered(newsroom.ask("¿presupuesto del concejo aplazado?", REPORTER)) == "budget-delayed"
+    meanings = newsroom._held.meanings
+    assert meanings is not None
+    clock.now += timedelta(minutes=5)
+    other = newsroom.show("other-3", EDITOR).brief
+    newsroom.push(replace(other, summary="The bridge shuts for a month.", updated=clock()), editor="e", channel="cli")
+    assert meanings.nearest(meanings.question("puente"), 1)[0][0] == "other-3"
+    write_brief(tmp_path / "new", "bridge-bank", title="Bridge and bank", summary="The bridge and the fed.")
+    newsroom.import_paths([tmp_path / "new"], editor="editor")
+    assert meanings.nearest(meanings.question("puente puente reserva reserva"), 1)[0][0] == "bridge-bank"
+
+
 def test_the_command_has_the_models_threads_sleep_while_they_wait() -> None:
     """The ``briefbot`` command sets ``OMP_WAIT_POLICY=PASSIVE`` for the model's engine (whose threads otherwise spin
     and starve each other on a busy machine) before anything loads it, unless the operator chose a policy."""
