@@ -366,4 +366,7 @@ def main() -> None:
     # work a spinning thread holds the core its partner needs, and a question's embedding took 0.3 to 4 s instead of
     # 30 ms (README.md, "Meaning"). Read by the model's engine when it loads; a value set by the operator wins.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # Likewise numpy's BLAS threads, which compare a question with every brief: one thread takes 0.3 ms at 10,000
+    # briefs, and two waiting for each other on a busy machine made the slowest 1% take 30 to 50 ms.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     cli(prog_name="briefbot")
