@@ -62,10 +62,10 @@ RESCUE_DEPTH = 5
 EMBED_BATCH = 64
 """Texts embedded in one call of the model when many briefs are taken in at once (an import, a first start)."""
 
-MEANING_CHARS = 200
+MEANING_CHARS = 300
 """How much of the bottom line the model reads: its first sentences within this many characters (the first one cut
-at a word when it is longer). The model's time grows with the text (about 0.13 ms a character on one core here), and
-bottom lines run to 1,000 characters; see README.md for the bound's effect on answers and speed."""
+at a word when it is longer). The model's time grows with the text (about 0.12 ms a character on this machine when
+idle), and bottom lines run to 1,000 characters; README.md gives the bound's effect on answers and speed."""
 
 MEANING_RECIPE = f"title, bottom line's lead within {MEANING_CHARS} characters, aliases"
 """Names what ``brief_text`` gives the model: vectors kept from another recipe are not used again."""

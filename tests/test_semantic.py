@@ -102,7 +102,10 @@ def test_the_model_reads_a_long_bottom_line_only_to_its_first_sentences(tmp_path
     """A bottom line longer than ``MEANING_CHARS`` is embedded by its first whole sentences within it, and a first
     sentence longer than that is cut at a word; shorter ones are read whole."""
     first = "The council put its budget vote off to January after a long night of objections over road spending."
-    second = "Councillors said the plan needed more work on the bus lanes, the libraries and the pools."
+    second = (
+        "Councillors said the plan needed more work on the bus lanes, the libraries, the parks and the pools, "
+        "and on the cost of the new depot, which has doubled since the spring."
+    )
     third = "The mayor said she would bring a revised plan to the next meeting, and the unions backed the delay."
     assert len(f"{first} {second}") <= MEANING_CHARS < len(f"{first} {second} {third}")
     assert lead(f"{first} {second} {third}") == f"{first} {second}"
