@@ -11,7 +11,6 @@ import functools
 import getpass
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,7 +20,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from adapters.config import Config, load_config, read_environ
+from adapters.config import Config, load_config, read_environ, settle_threads
 from adapters.console import render_answer, render_version, run_chat
 from bot import wording
 from bot.answers import answer_to_json
@@ -362,11 +361,5 @@ def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int, 
 
 def main() -> None:
     """Entry point of the ``briefbot`` console script."""
-    # The meaning model's OpenMP threads otherwise spin while they wait for each other: on cores shared with other
-    # work a spinning thread holds the core its partner needs, and a question's embedding took 0.3 to 4 s instead of
-    # 30 ms (README.md, "Meaning"). Read by the model's engine when it loads; a value set by the operator wins.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    # Likewise numpy's BLAS threads, which compare a question with every brief: one thread takes 0.3 ms at 10,000
-    # briefs, and two waiting for each other on a busy machine made the slowest 1% take 30 to 50 ms.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    settle_threads()
     cli(prog_name="briefbot")

@@ -78,6 +78,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from adapters.config import settle_threads
 from bot.answers import Outcome
 from bot.briefs import Brief, brief_to_markdown
 from bot.newsroom import Asker, Newsroom
@@ -755,8 +756,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as the briefbot command does (adapters/cli.py)
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    settle_threads()  # as the briefbot command does
     fingerprint = code_fingerprint()
     vocab = make_vocabulary()
     rows = []
