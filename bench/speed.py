@@ -50,9 +50,9 @@ leave out the embedding of N briefs (measure it with ``model`` at a smaller size
 in-memory build gets seeded vectors and the import embeds every brief with the model. Questions and pushes are
 always embedded by the model; each push changes the brief's bottom line at its start, so its meaning text changes
 and the push embeds it (``push embedded`` counts them), and the cold start counts the briefs it embeds. As the
-``briefbot`` command does, the bench has the model's OpenMP threads sleep while they wait and numpy use one BLAS
-thread, unless ``OMP_WAIT_POLICY`` or ``OPENBLAS_NUM_THREADS`` is set. Each size prints the load average before and
-after it: the machine's other work slows every figure.
+``briefbot`` command does, the bench has the model's OpenMP threads spin only briefly before they sleep and numpy use
+one BLAS thread (``adapters.config.THREAD_DEFAULTS``), unless the environment says otherwise. Each size prints the
+load average before and after it: the machine's other work slows every figure.
 """
 
 from __future__ import annotations
@@ -764,7 +764,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append(run_size(size, vocab, args.semantic))
         gc.collect()
     print(
-        f"bot/*.py sha1 {fingerprint}; OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}, "
+        f"bot/*.py sha1 {fingerprint}; GOMP_SPINCOUNT={os.environ['GOMP_SPINCOUNT']}, "
         f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}"
     )
     print(tables(rows))

@@ -283,17 +283,17 @@ def test_a_push_after_questions_is_found_by_meaning_at_once(tmp_path: Path, cloc
 
 
 def test_the_command_has_the_models_threads_sleep_while_they_wait() -> None:
-    """The ``briefbot`` command sets ``OMP_WAIT_POLICY=PASSIVE`` for the model's engine (whose threads otherwise spin
-    and starve each other on a busy machine) and one BLAS thread for numpy before anything loads them, unless the
-    operator chose otherwise."""
+    """The ``briefbot`` command has the model's engine spin briefly before its threads sleep (they otherwise spin long
+    and starve each other on a busy machine) and numpy use one BLAS thread, set before anything loads them, unless
+    the operator chose otherwise."""
     script = (
         "import os, sys\nsys.argv = ['briefbot', '--version']\nfrom adapters.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(os.environ.get('OMP_WAIT_POLICY'), os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+        "print(os.environ.get('GOMP_SPINCOUNT'), os.environ.get('OPENBLAS_NUM_THREADS'))\n"
     )
-    chosen = {"OMP_WAIT_POLICY": "ACTIVE", "OPENBLAS_NUM_THREADS": "2"}
+    chosen = {"GOMP_SPINCOUNT": "300000", "OPENBLAS_NUM_THREADS": "2"}
     clean = {name: value for name, value in os.environ.items() if name not in chosen}
     chosen = {**clean, **chosen}
-    for environ, expected in ((clean, "PASSIVE 1"), (chosen, "ACTIVE 2")):
+    for environ, expected in ((clean, "1000 1"), (chosen, "300000 2")):
         done = subprocess.run([sys.executable, "-c", script], env=environ, capture_output=True, text=True, check=True)
         assert done.stdout.splitlines()[-1] == expected
