@@ -140,9 +140,7 @@ class Meanings:
         self._vectors: dict[str, Any] = {}
         self._texts: dict[str, str] = {}
         self._pending: dict[str, str] = {}
-        self._matrix: tuple[list[str], dict[str, int], Any] | None = None
-        """Every vector as one matrix's rows, with the brief of each row and the row of each brief: made when a question
-        is first compared with every brief, and kept up to date in place when a held brief gets a new vector."""
+        self._matrix: tuple[list[str], dict[str, int], Any] | None = None  # row ids, each id's row, the rows
 
     def __len__(self) -> int:
         return len(self._vectors) + len(self._pending)
