@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from adapters.config import Config, load_config, read_environ
+from adapters.config import Config, load_config, read_environ, settle_threads
 from adapters.console import render_answer, render_version, run_chat
 from bot import wording
 from bot.answers import answer_to_json
@@ -368,4 +368,5 @@ def serve_(context: _Context, platforms: tuple[str, ...], host: str, port: int, 
 
 def main() -> None:
     """Entry point of the ``briefbot`` console script."""
+    settle_threads()
     cli(prog_name="briefbot")

@@ -32,7 +32,7 @@ from bot.outcomes import DEFAULT_RETENTION_DAYS as RETENTION
 from bot.postgres import is_database_url
 from bot.settings import Settings
 
-__all__ = ["VARIABLES", "Config", "Variable", "load_config", "read_environ"]
+__all__ = ["THREAD_DEFAULTS", "VARIABLES", "Config", "Variable", "load_config", "read_environ", "settle_threads"]
 
 T = TypeVar("T")
 Part = Literal["core", "push", "slack", "discord", "api"]
@@ -268,6 +268,22 @@ class Config:
                 raise SettingsError(self.problems[part])
             if part in NEEDED and getattr(self, part) is None:
                 raise SettingsError(NEEDED[part])
+
+
+THREAD_DEFAULTS = {"GOMP_SPINCOUNT": "1000", "OPENBLAS_NUM_THREADS": "1"}
+"""How the meaning model's libraries run their threads, unless the operator set it. The model's two OpenMP threads
+spin while they wait for each other, 300,000 times by default: on cores shared with other work a spinning thread
+holds the core its partner needs, and a question's embedding took 0.3 to 4 s instead of 10 ms. Spinning 1,000 times
+before sleeping keeps an idle machine's 10-12 ms and a busy one's p99 near 130 ms (``OMP_WAIT_POLICY=PASSIVE``, never
+spinning, doubles the idle time). numpy compares a question with every brief in 0.3 ms on one thread at 10,000
+briefs; two BLAS threads waiting for each other made the slowest 1% take 30 to 50 ms (README.md, "Meaning")."""
+
+
+def settle_threads() -> None:
+    """Give the model's libraries ``THREAD_DEFAULTS`` where the environment says nothing: they read it when they load,
+    so the command calls this before anything else."""
+    for name, value in THREAD_DEFAULTS.items():
+        os.environ.setdefault(name, value)
 
 
 def read_environ(folder: Path | None = None) -> dict[str, str]:

@@ -46,8 +46,13 @@ Run (from the repository root)::
 
 With ``--semantic`` every newsroom (in memory, on disk, the cold start) embeds with the default model; with
 ``bulk``, batches of briefs get seeded random vectors instead (``BenchEmbedder``), so ``build s`` and ``import s``
-leave out the embedding of N briefs (measure it with ``model`` at a smaller size); questions and pushes are
-always embedded by the model.
+leave out the embedding of N briefs (measure it with ``model`` at a smaller size); with ``import``, only the
+in-memory build gets seeded vectors and the import embeds every brief with the model. Questions and pushes are
+always embedded by the model; each push changes the brief's bottom line at its start, so its meaning text changes
+and the push embeds it (``push embedded`` counts them), and the cold start counts the briefs it embeds. As the
+``briefbot`` command does, the bench has the model's OpenMP threads spin only briefly before they sleep and numpy use
+one BLAS thread (``adapters.config.THREAD_DEFAULTS``), unless the environment says otherwise. Each size prints the
+load average before and after it: the machine's other work slows every figure.
 """
 
 from __future__ import annotations
@@ -73,6 +78,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from adapters.config import settle_threads
 from bot.answers import Outcome
 from bot.briefs import Brief, brief_to_markdown
 from bot.newsroom import Asker, Newsroom
@@ -477,13 +483,20 @@ imported = time.time()
 embedder = None
 if sys.argv[3:] == ["semantic"]:
     from bot.semantic import E5Embedder
-    embedder = E5Embedder()
+    class Counted(E5Embedder):
+        embedded = 0
+        def embed(self, texts, *, query):
+            Counted.embedded += 0 if query else len(texts)
+            return super().embed(texts, query=query)
+    embedder = Counted()
 newsroom = Newsroom(TinyStore(Path(sys.argv[1])), embedder=embedder)
 opened = time.time()
+embedded = embedder.embedded if embedder else 0
 answer = newsroom.ask(sys.argv[2], Asker("bench"))
 answered = time.time()
 print(json.dumps({"started": started, "imported": imported, "opened": opened, "answered": answered,
-                  "outcome": answer.outcome.value, "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                  "embedded": embedded, "outcome": answer.outcome.value,
+                  "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 
 
@@ -519,6 +532,7 @@ def cold_start(store: Path, question: str, semantic: bool = False) -> dict[str, 
         "process_total_s": exited - spawned,
         "peak_rss_mib": child["maxrss_kib"] / 1024,
         "outcome": child["outcome"],
+        "briefs_embedded": child["embedded"],
         "bot_code_sha1": fingerprint,
     }
 
@@ -539,19 +553,22 @@ class BenchEmbedder:
         self.name = self.model.name
         self.bulk = bulk
         self.seeded = 0
+        self.embedded = 0
+        """Briefs (not questions) embedded by the model."""
 
     def embed(self, texts: Sequence[str], *, query: bool) -> Sequence[Sequence[float]]:
         """The model's vectors, or seeded ones for a batch of briefs with ``bulk``."""
         if query or not self.bulk or len(texts) == 1:
+            self.embedded += 0 if query else len(texts)
             return self.model.embed(texts, query=query)
         self.seeded += len(texts)
         return [[random.Random(f"{SEED} {text}").gauss(0, 1) for _ in range(384)] for text in texts]
 
 
 def run_size(size: int, vocab: Vocabulary, semantic: str = "") -> dict[str, Any]:
-    """Every figure for one store size; ``semantic`` is "", "model" or "bulk" (see ``BenchEmbedder``)."""
-    out: dict[str, Any] = {"size": size, "semantic": semantic}
-    embedder = BenchEmbedder(semantic == "bulk") if semantic else None
+    """Every figure for one store size; ``semantic`` is "", "model", "bulk" or "import" (see ``BenchEmbedder``)."""
+    out: dict[str, Any] = {"size": size, "semantic": semantic, "load_before": os.getloadavg()}
+    embedder = BenchEmbedder(semantic in {"bulk", "import"}) if semantic else None
     start = time.perf_counter()
     briefs = [make_brief(vocab, i) for i in range(size)]
     out["generate_s"] = time.perf_counter() - start
@@ -611,22 +628,28 @@ def run_size(size: int, vocab: Vocabulary, semantic: str = "") -> dict[str, Any]
             (files / f"{brief.id}.md").write_text(brief_to_markdown(brief), encoding="utf-8")
         out["write_files_s"] = time.perf_counter() - start
         store_path = Path(tmp) / "store"
+        if embedder is not None and semantic == "import":
+            embedder.bulk = False
         disk = Newsroom(TinyStore(store_path), clock=lambda: CLOCK, embedder=embedder)
+        embedded = embedder.embedded if embedder else 0
         start = time.perf_counter()
         report = disk.import_paths([files], editor="bench", channel="bench")
         out["import_s"] = time.perf_counter() - start
         if len(report.pushed) != size:
             raise SystemExit(f"import stored {len(report.pushed)} of {size} briefs")
+        out["import_embedded"] = (embedder.embedded - embedded) if embedder else 0
         _log(f"{size}: imported {size} brief files into the on-disk store in {out['import_s']:.1f} s")
         rng = random.Random(SEED + size)
         picks = [briefs[rng.randrange(size)] for _ in range(PUSHES)]
         edits = [
             dataclasses.replace(
-                b, summary=f"{b.summary} Edit {n}: figures revised.", updated=b.updated + timedelta(hours=1 + n)
+                b, summary=f"Edit {n}: figures revised. {b.summary}", updated=b.updated + timedelta(hours=1 + n)
             )
             for n, b in enumerate(picks)
         ]
+        embedded = embedder.embedded if embedder else 0
         push_ms = timed_ms(functools.partial(disk.push, editor="bench", channel="bench"), edits)
+        out["push_embedded"] = (embedder.embedded - embedded) if embedder else 0
         out["push_p50_ms"] = percentile(push_ms, 50)
         out["push_p99_ms"] = percentile(push_ms, 99)
         del disk
@@ -635,6 +658,7 @@ def run_size(size: int, vocab: Vocabulary, semantic: str = "") -> dict[str, Any]
         first = next(q for q in questions if q.kind == "keyword")
         out["cold"] = cold_start(store_path, first.text, bool(semantic))
     out["seeded_vectors"] = embedder.seeded if embedder else 0
+    out["load_after"] = os.getloadavg()
     _log(f"{size}: done")
     return out
 
@@ -714,10 +738,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     parser.add_argument(
         "--semantic",
-        choices=("model", "bulk"),
+        choices=("model", "bulk", "import"),
         default="",
         help="with the semantic layer (briefbot[semantic]): every text through the model, or seeded vectors for "
-        "batches of briefs (bulk: questions and pushes still through the model; import figures then exclude it)",
+        "batches of briefs (bulk: questions and pushes still through the model; import figures then exclude it), "
+        "or for the in-memory build only (import)",
     )
     args = parser.parse_args(argv)
     try:
@@ -731,13 +756,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    settle_threads()  # as the briefbot command does
     fingerprint = code_fingerprint()
     vocab = make_vocabulary()
     rows = []
     for size in args.sizes:
         rows.append(run_size(size, vocab, args.semantic))
         gc.collect()
-    print(f"bot/*.py sha1 {fingerprint}")
+    print(
+        f"bot/*.py sha1 {fingerprint}; GOMP_SPINCOUNT={os.environ['GOMP_SPINCOUNT']}, "
+        f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}"
+    )
     print(tables(rows))
     print(
         "\nbuild = TinyStore(None).push_many + Newsroom(store) (reads and indexes every brief); "
@@ -756,6 +785,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             for kind, c in row["outcomes_by_kind"].items()
         )
         print(f"{row['size']:,}: outcomes answer/ambiguous/no_match by kind: {kinds}")
+        before, after = row["load_before"], row["load_after"]
+        print(
+            f"{row['size']:,}: load average {before[0]:.2f} {before[1]:.2f} before, {after[0]:.2f} {after[1]:.2f} after"
+        )
+        if row["semantic"]:
+            print(
+                f"{row['size']:,}: briefs embedded by the model: import {row['import_embedded']:,}, "
+                f"pushes {row['push_embedded']} of {PUSHES}, cold start {row['cold']['briefs_embedded']}"
+            )
         if row["cold"]["bot_code_sha1"] != fingerprint:
             print(
                 f"{row['size']:,}: WARNING bot/ changed during the run: the cold start ran bot/*.py sha1 "

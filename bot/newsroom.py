@@ -25,6 +25,7 @@ from bot.entities import Entities, load_entities
 from bot.errors import BriefUnavailable, RateLimited, SettingsError, StoreUnwritable, UnknownBrief, VersionConflict
 from bot.holdings import Holdings, Listener, Update
 from bot.limits import RateLimiter
+from bot.meaning_files import MeaningFiles
 from bot.observing import Observer
 from bot.outcomes import OutcomeLog
 from bot.search import Query, SearchIndex
@@ -98,7 +99,9 @@ class Newsroom:
         self._clock = clock
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
-        self._held = Holdings(store, entities, self._listeners, clock, Meanings(embedder) if embedder else None)
+        files = MeaningFiles(store.root) if store.root is not None else None
+        meanings = Meanings(embedder, files) if embedder is not None else None
+        self._held = Holdings(store, entities, self._listeners, clock, meanings)
         self._limiter: RateLimiter | None = None
         self._observer: Observer | None = None
         self.seeded = 0

@@ -5,8 +5,9 @@ The default, ``E5Embedder``, runs multilingual-e5-small (4-bit) from the ``nanoe
 model and its engine in its wheel: nothing is downloaded at run time. A newsroom can plug a larger model by
 writing another class with the same two members.
 
-``Meanings`` holds one vector per brief (its title, bottom line and aliases), embedded when the brief is taken
-in (a push, an import, a shard read) and kept in the start-up snapshot. Search's hits are then reordered by
+``Meanings`` holds one vector per brief (its title, the lead of its bottom line and aliases), embedded when the brief
+is taken in (a push, an import, a shard read), kept from then on in a file beside the shards (``bot.meaning_files``)
+and in the start-up snapshot, so no start embeds a brief that was embedded before. Search's hits are then reordered by
 ``fuse``: each score is multiplied by ``exp(FUSION_WEIGHT * (similarity - best similarity))``, so the lexical
 layer's coverage and confidence, which decide whether a brief fits at all, are untouched. A question the
 lexical layer refused for want of words (not as out of scope) is answered by meaning only when one visible brief
@@ -20,6 +21,7 @@ Only briefs the asker may see are ever candidates: the caller filters them befor
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -28,6 +30,7 @@ from typing import Any, Protocol
 from bot.answers import MAX_CHOICES, Answer, Choice, Outcome, answer_with, decide, out_of_scope
 from bot.briefs import Brief
 from bot.errors import SettingsError
+from bot.meaning_files import MeaningFiles
 from bot.search import Hit, Query
 from bot.store import Version
 
@@ -80,6 +83,16 @@ RESCUE_DEPTH = 5
 EMBED_BATCH = 64
 """Texts embedded in one call of the model when many briefs are taken in at once (an import, a first start)."""
 
+MEANING_CHARS = 300
+"""How much of the bottom line the model reads: its first sentences within this many characters (the first one cut
+at a word when it is longer). The model's time grows with the text (about 0.12 ms a character on this machine when
+idle), and bottom lines run to 1,000 characters; README.md gives the bound's effect on answers and speed."""
+
+MEANING_RECIPE = f"title, bottom line's lead within {MEANING_CHARS} characters, aliases"
+"""Names what ``brief_text`` gives the model: vectors kept from another recipe are not used again."""
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
 
 class Embedder(Protocol):
     """A sentence-embedding model: one unit-length vector per text."""
@@ -120,19 +133,35 @@ def default_embedder() -> Embedder:
 
 
 def brief_text(brief: Brief) -> str:
-    """What a brief means, as the model reads it: its title, bottom line and other names."""
-    return " ".join(part for part in (brief.title + ".", brief.summary, *brief.aliases) if part)
+    """What a brief means, as the model reads it: its title, the lead of its bottom line and its other names."""
+    return " ".join(part for part in (brief.title + ".", lead(brief.summary), *brief.aliases) if part)
+
+
+def lead(summary: str, bound: int = MEANING_CHARS) -> str:
+    """A bottom line's first sentences within ``bound`` characters; its first sentence cut at a word when longer."""
+    text = " ".join(summary.split())
+    if len(text) <= bound:
+        return text
+    kept = ""
+    for sentence in _SENTENCE_END.split(text):
+        longer = f"{kept} {sentence}" if kept else sentence
+        if len(longer) > bound:
+            break
+        kept = longer
+    return kept or text[: bound + 1].rsplit(" ", 1)[0][:bound]
 
 
 class Meanings:
     """One vector per brief held, embedded when taken in, as a matrix for questions to score against."""
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: Embedder, files: MeaningFiles | None = None) -> None:
         self.embedder = embedder
+        self.files = files
+        """Where each vector is kept when made, and looked for before embedding (None: the snapshot only)."""
         self._vectors: dict[str, Any] = {}
         self._texts: dict[str, str] = {}
         self._pending: dict[str, str] = {}
-        self._matrix: tuple[list[str], Any] | None = None
+        self._matrix: tuple[list[str], dict[str, int], Any] | None = None  # row ids, each id's row, the rows
 
     def __len__(self) -> int:
         return len(self._vectors) + len(self._pending)
@@ -153,19 +182,39 @@ class Meanings:
             self._matrix = None
 
     def embed_pending(self) -> int:
-        """Embed the briefs taken in since the last call, a batch at a time; how many."""
+        """Embed the briefs taken in since the last call, a batch at a time, unless their vector was kept in a file
+        (by this process or another, for the same model and text); how many were embedded."""
         np = _numpy()
         pending = list(self._pending.items())
-        for start in range(0, len(pending), EMBED_BATCH):
-            batch = pending[start : start + EMBED_BATCH]
+        missing = []
+        for brief_id, text in pending:
+            kept = self.files.load(brief_id, self.embedder.name, text) if self.files is not None else None
+            if kept is None:
+                missing.append((brief_id, text))
+            else:
+                self._hold(brief_id, text, np.frombuffer(kept, dtype=np.float32))
+        for start in range(0, len(missing), EMBED_BATCH):
+            batch = missing[start : start + EMBED_BATCH]
             rows = self.embedder.embed([text for _, text in batch], query=False)
             for (brief_id, text), row in zip(batch, rows, strict=True):
-                self._vectors[brief_id] = _unit(np.asarray(row, dtype=np.float32))
-                self._texts[brief_id] = text
+                vector = _unit(np.asarray(row, dtype=np.float32))
+                self._hold(brief_id, text, vector)
+                if self.files is not None:
+                    self.files.save(brief_id, self.embedder.name, text, vector.tobytes())
         self._pending.clear()
-        if pending:
-            self._matrix = None
-        return len(pending)
+        return len(missing)
+
+    def _hold(self, brief_id: str, text: str, vector: Any) -> None:
+        """Keep a brief's vector, in its matrix row too when it has one: a push does not make the whole matrix again
+        (about 10 ms at 10,000 briefs, and ten times that on a busy machine) before the next question."""
+        self._vectors[brief_id] = vector
+        self._texts[brief_id] = text
+        if self._matrix is not None:
+            row = self._matrix[1].get(brief_id)
+            if row is None:
+                self._matrix = None  # a new brief: the matrix is made again when next needed
+            else:
+                self._matrix[2][row] = vector
 
     def question(self, text: str) -> Any:
         """A question's vector."""
@@ -181,8 +230,10 @@ class Meanings:
         np = _numpy()
         if self._matrix is None:
             ids = list(self._vectors)
-            self._matrix = (ids, np.stack([self._vectors[i] for i in ids]) if ids else np.zeros((0, 1), np.float32))
-        ids, matrix = self._matrix
+            rows = {brief_id: row for row, brief_id in enumerate(ids)}
+            stacked = np.stack([self._vectors[i] for i in ids]) if ids else np.zeros((0, 1), np.float32)
+            self._matrix = (ids, rows, stacked)
+        ids, _, matrix = self._matrix
         if not ids:
             return []
         scores = matrix @ question
@@ -195,12 +246,14 @@ class Meanings:
         self.embed_pending()
         return {
             "model": self.embedder.name,
+            "recipe": MEANING_RECIPE,
             "vectors": {i: (self._texts[i], vector.tobytes()) for i, vector in self._vectors.items()},
         }
 
     def restore(self, state: dict[str, Any] | None) -> bool:
-        """Take over exported vectors; False (and nothing changed) when they were made by another model."""
-        if not state or state.get("model") != self.embedder.name:
+        """Take over exported vectors; False (and nothing changed) when they were made by another model or from
+        other texts (another ``MEANING_RECIPE``)."""
+        if not state or state.get("model") != self.embedder.name or state.get("recipe") != MEANING_RECIPE:
             return False
         np = _numpy()
         self._vectors = {i: np.frombuffer(raw, dtype=np.float32) for i, (_, raw) in state["vectors"].items()}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -11,10 +14,12 @@ from pathlib import Path
 import pytest
 from conftest import EDITOR, REPORTER, SAMPLE_BRIEFS, Clock, write_brief
 
+import bot.semantic
 from adapters.config import load_config
 from bot.answers import Answer, Outcome
+from bot.meaning_files import MEANINGS_DIR
 from bot.newsroom import Newsroom
-from bot.semantic import brief_text
+from bot.semantic import MEANING_CHARS, brief_text, lead
 from bot.store import TinyStore
 
 pytest.importorskip("numpy", reason="the semantic layer keeps its vectors in numpy arrays")
@@ -93,6 +98,30 @@ def test_briefs_are_embedded_once_when_taken_in_by_title_bottom_line_and_aliases
     assert embedder.passages[-1] == "Fed holds rates. The Fed kept rates steady. FOMC"
 
 
+def test_the_model_reads_a_long_bottom_line_only_to_its_first_sentences(tmp_path: Path, clock: Clock) -> None:
+    """A bottom line longer than ``MEANING_CHARS`` is embedded by its first whole sentences within it, and a first
+    sentence longer than that is cut at a word; shorter ones are read whole."""
+    first = "The council put its budget vote off to January after a long night of objections over road spending."
+    second = (
+        "Councillors said the plan needed more work on the bus lanes, the libraries, the parks and the pools, "
+        "and on the cost of the new depot, which has doubled since the spring."
+    )
+    third = "The mayor said she would bring a revised plan to the next meeting, and the unions backed the delay."
+    assert len(f"{first} {second}") <= MEANING_CHARS < len(f"{first} {second} {third}")
+    assert lead(f"{first} {second} {third}") == f"{first} {second}"
+    assert lead(first) == first
+    cut = lead(" ".join([first.rstrip(".")] * 4) + ".")
+    assert len(cut) <= MEANING_CHARS
+    assert cut.startswith(first[:50])
+    assert not cut.endswith(" ")
+
+    embedder = ConceptEmbedder()
+    newsroom = Newsroom(TinyStore(None), clock=clock, embedder=embedder)
+    write_brief(tmp_path, "budget-delayed", title="Council budget vote delayed", summary=f"{first} {second} {third}")
+    newsroom.import_paths([tmp_path], editor="editor")
+    assert embedder.passages == [f"Council budget vote delayed. {first} {second}"]
+
+
 def test_meaning_settles_what_words_leave_too_close_to_call(tmp_path: Path, clock: Clock) -> None:
     """Two instalments matching the same words get choices by words only, and the answer by meaning."""
     question = "council budget vote postponed"
@@ -158,8 +187,8 @@ def test_a_draft_is_never_found_by_meaning_for_a_reporter(tmp_path: Path, clock:
 
 
 def test_a_cold_start_takes_the_vectors_from_the_snapshot(tmp_path: Path, clock: Clock) -> None:
-    """A restart of the same model embeds nothing, or only the briefs changed since the snapshot (once: it writes a
-    new one); a restart with another model embeds every brief again."""
+    """A restart of the same model embeds nothing, not even the briefs pushed since the snapshot (their vectors were
+    kept when they were pushed); a restart with another model embeds every brief again."""
     root = tmp_path / "store"
     _newsroom(tmp_path / "briefs", clock, ConceptEmbedder(), root)
     again = ConceptEmbedder()
@@ -172,11 +201,9 @@ def test_a_cold_start_takes_the_vectors_from_the_snapshot(tmp_path: Path, clock:
     clock.now += timedelta(minutes=5)
     restarted.push(replace(brief, summary="The Fed kept rates on hold.", updated=clock()), editor="e", channel="cli")
     after_push = ConceptEmbedder()
-    Newsroom(TinyStore(root), clock=clock, embedder=after_push)
-    assert after_push.passages == ["Fed holds rates. The Fed kept rates on hold."]
-    next_start = ConceptEmbedder()
-    Newsroom(TinyStore(root), clock=clock, embedder=next_start)
-    assert next_start.passages == [], "the brief embedded at the last start was embedded again"
+    started = Newsroom(TinyStore(root), clock=clock, embedder=after_push)
+    assert after_push.passages == [], "a brief pushed since the snapshot was embedded again"
+    assert _answered(started.ask("fed rates on hold, put off?", REPORTER)) == "fed-rates"
 
     class OtherModel(ConceptEmbedder):
         name = "another model"
@@ -184,6 +211,28 @@ def test_a_cold_start_takes_the_vectors_from_the_snapshot(tmp_path: Path, clock:
     other = OtherModel()
     Newsroom(TinyStore(root), clock=clock, embedder=other)
     assert len(other.passages) == len(BRIEFS)
+
+
+def test_vectors_made_from_another_meaning_text_are_not_used_again(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an upgrade that changes what the model reads of a brief (``MEANING_RECIPE``), the snapshot's vectors are
+    not used: each brief whose meaning text changed is embedded again, once."""
+    root = tmp_path / "store"
+    long = " ".join(
+        f"Sentence {n} of a long bottom line about the council's budget and its delayed vote." for n in range(6)
+    )
+    write_brief(tmp_path / "briefs", "long-budget", title="Council budget explained", summary=long)
+    monkeypatch.setattr(bot.semantic, "MEANING_RECIPE", "title, the whole bottom line, aliases")
+    monkeypatch.setattr(bot.semantic, "lead", lambda summary: summary)
+    _newsroom(tmp_path / "briefs", clock, ConceptEmbedder(), root)
+    monkeypatch.undo()
+    upgraded = ConceptEmbedder()
+    Newsroom(TinyStore(root), clock=clock, embedder=upgraded)
+    assert upgraded.passages == [f"Council budget explained. {lead(long)}"]
+    again = ConceptEmbedder()
+    Newsroom(TinyStore(root), clock=clock, embedder=again)
+    assert again.passages == []
 
 
 def test_the_setting_turns_the_semantic_layer_on_and_is_off_by_default(tmp_path: Path) -> None:
@@ -212,3 +261,69 @@ def test_the_default_model_finds_a_brief_asked_about_in_other_words_and_language
         answer = newsroom.ask(question, REPORTER)
         first = answer.brief.id if answer.brief else answer.alternatives[0].brief_id
         assert first == expected, question
+
+
+def test_a_kept_vector_is_used_only_for_its_model_and_text_and_undamaged(tmp_path: Path, clock: Clock) -> None:
+    """A brief pushed since the snapshot is embedded again at a start when its kept vector was made by another model
+    or is damaged, and never when another process pushed it (the serving newsroom takes the vector it kept)."""
+    root = tmp_path / "store"
+    first = _newsroom(tmp_path / "briefs", clock, ConceptEmbedder(), root)
+    serving = ConceptEmbedder()
+    server = Newsroom(TinyStore(root), clock=clock, embedder=serving)
+    clock.now += timedelta(minutes=5)
+    for brief_id, summary in (("fed-rates", "The Fed kept rates on hold."), ("budget-approved", "Passed 7 to 2.")):
+        brief = first.show(brief_id, EDITOR).brief
+        first.push(replace(brief, summary=summary, updated=clock()), editor="e", channel="cli")
+    assert _answered(server.ask("budget approved", REPORTER)) == "budget-approved"
+    assert serving.passages == [], "the serving newsroom embedded what another process had embedded"
+
+    class OtherModel(ConceptEmbedder):
+        name = "another model"
+
+    (root / MEANINGS_DIR / "fed-rates.vec").write_bytes(
+        (root / MEANINGS_DIR / "fed-rates.vec").read_bytes().replace(b"test concepts", b"another model")
+    )
+    damaged = root / MEANINGS_DIR / "budget-approved.vec"
+    damaged.write_bytes(damaged.read_bytes()[:-4] + bytes(4))
+    restarted = ConceptEmbedder()
+    Newsroom(TinyStore(root), clock=clock, embedder=restarted)
+    assert sorted(restarted.passages) == [
+        "Council budget vote approved. Passed 7 to 2.",
+        "Fed holds rates. The Fed kept rates on hold.",
+    ]
+    again = ConceptEmbedder()
+    Newsroom(TinyStore(root), clock=clock, embedder=again)
+    assert again.passages == []
+
+
+def test_a_push_after_questions_is_found_by_meaning_at_once(tmp_path: Path, clock: Clock) -> None:
+    """Once questions have been compared with every brief, a pushed update and a pushed new brief are compared by their
+    new meaning at the next question."""
+    newsroom = _newsroom(tmp_path / "briefs", clock, ConceptEmbedder())
+    assert _answered(newsroom.ask("¿presupuesto del concejo aplazado?", REPORTER)) == "budget-delayed"
+    meanings = newsroom._held.meanings
+    assert meanings is not None
+    clock.now += timedelta(minutes=5)
+    other = newsroom.show("other-3", EDITOR).brief
+    newsroom.push(replace(other, summary="The bridge shuts for a month.", updated=clock()), editor="e", channel="cli")
+    assert meanings.nearest(meanings.question("puente"), 1)[0][0] == "other-3"
+    write_brief(tmp_path / "new", "bridge-bank", title="Bridge and bank", summary="The bridge and the fed.")
+    newsroom.import_paths([tmp_path / "new"], editor="editor")
+    assert meanings.nearest(meanings.question("puente puente reserva reserva"), 1)[0][0] == "bridge-bank"
+
+
+def test_the_command_has_the_models_threads_sleep_while_they_wait() -> None:
+    """The ``briefbot`` command has the model's engine spin briefly before its threads sleep (they otherwise spin long
+    and starve each other on a busy machine) and numpy use one BLAS thread, set before anything loads them, unless
+    the operator chose otherwise."""
+    script = (
+        "import os, sys\nsys.argv = ['briefbot', '--version']\nfrom adapters.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(os.environ.get('GOMP_SPINCOUNT'), os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+    )
+    chosen = {"GOMP_SPINCOUNT": "300000", "OPENBLAS_NUM_THREADS": "2"}
+    clean = {name: value for name, value in os.environ.items() if name not in chosen}
+    chosen = {**clean, **chosen}
+    for environ, expected in ((clean, "1000 1"), (chosen, "300000 2")):
+        done = subprocess.run([sys.executable, "-c", script], env=environ, capture_output=True, text=True, check=True)
+        assert done.stdout.splitlines()[-1] == expected
