@@ -93,6 +93,7 @@ from rapidfuzz import fuzz, process, utils
 
 import bot.answers
 import bot.instalments
+import bot.meaning_rules
 import bot.newsroom
 import bot.search
 import bot.semantic
@@ -511,6 +512,7 @@ def tuning_constants() -> dict[str, Any]:
         "bot.instalments": constants(bot.instalments),
         "bot.newsroom": constants(bot.newsroom),
         "bot.semantic": constants(bot.semantic),
+        "bot.meaning_rules": constants(bot.meaning_rules),
     }
 
 

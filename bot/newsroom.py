@@ -26,10 +26,11 @@ from bot.errors import BriefUnavailable, RateLimited, SettingsError, StoreUnwrit
 from bot.holdings import Holdings, Listener, Update
 from bot.limits import RateLimiter
 from bot.meaning_files import MeaningFiles
+from bot.meaning_rules import decide_by_meaning
 from bot.observing import Observer
 from bot.outcomes import OutcomeLog
 from bot.search import Query, SearchIndex
-from bot.semantic import Embedder, Meanings, decide_by_meaning, default_embedder
+from bot.semantic import Embedder, Meanings, default_embedder
 from bot.settings import Settings
 from bot.store import LatestVersions, LoggedQuestion, Pushed, TinyStore, Version
 
