@@ -18,7 +18,7 @@ logged question, question outcome and dismissal of the folder must be in the dat
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -178,14 +178,7 @@ def _copy_questions(connection: psycopg.Connection[Any], questions: Sequence[Log
     with connection.transaction():
         # One copy at a time: two runs together must not both find a question missing.
         connection.execute("LOCK TABLE questions IN SHARE ROW EXCLUSIVE MODE")
-        held = _held_questions(connection)
-        missing = []
-        for question in questions:
-            key = _question_key(question)
-            if held[key] > 0:
-                held[key] -= 1
-            else:
-                missing.append(key)
+        missing = _not_held((_question_key(question) for question in questions), _held_questions(connection))
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO questions (text, asker, asked_at, asked_at_offset, suggestions) "
@@ -243,14 +236,7 @@ def _held_outcomes(connection: psycopg.Connection[Any], outcomes: Sequence[Recor
 def _copy_outcomes(connection: psycopg.Connection[Any], outcomes: Sequence[Recorded]) -> int:
     with connection.transaction():
         connection.execute("LOCK TABLE outcomes IN SHARE ROW EXCLUSIVE MODE")  # one copy at a time, as questions
-        held = _held_outcomes(connection, outcomes)
-        missing = []
-        for entry in outcomes:
-            key = _outcome_key(entry)
-            if held[key] > 0:
-                held[key] -= 1
-            else:
-                missing.append(key)
+        missing = _not_held((_outcome_key(entry) for entry in outcomes), _held_outcomes(connection, outcomes))
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO outcomes (asked_at, asked_at_offset, outcome, brief_id, asker) "
@@ -292,3 +278,14 @@ def _compare_desk(
     if lacking:
         differences.append(f"{len(lacking)} dismissed gap(s) of the folder are not in the database")
     return tuple(differences)
+
+
+def _not_held(keys: Iterable[tuple[Any, ...]], held: Counter[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The keys ``held`` lacks, in order, counting repeats: a key twice in ``keys`` and once in ``held`` is one."""
+    missing = []
+    for key in keys:
+        if held[key] > 0:
+            held[key] -= 1
+        else:
+            missing.append(key)
+    return missing
