@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -38,9 +38,11 @@ Pool = ConnectionPool[psycopg.Connection[tuple[Any, ...]]]
 class PgOutcomes:
     """Question outcomes in the ``outcomes`` table, written in batches by a thread of their own."""
 
-    def __init__(self, pool: Pool, where: str) -> None:
+    def __init__(self, pool: Pool, where: str, wait: Callable[[], float | None] = lambda: None) -> None:
         self._pool = pool
         self._where = where
+        self._wait = wait
+        """How long to wait for one of the pool's connections (None: the pool's own timeout)."""
         self._pending: list[Recorded] = []
         self._keep_from: datetime | None = None
         self._pruned_at: datetime | None = None
@@ -69,7 +71,7 @@ class PgOutcomes:
             "WHERE asked_at >= %s ORDER BY asked_at, id"
         )
         try:
-            with self._pool.connection() as connection:
+            with self._pool.connection(self._wait()) as connection:
                 rows = connection.execute(sql, (start,)).fetchall()
         except psycopg.OperationalError as error:
             raise DatabaseUnavailable(self._where, problem(error)) from None
@@ -88,7 +90,7 @@ class PgOutcomes:
                 return
             rows = [(e.asked_at, _offset(e.asked_at), e.outcome.value, e.brief_id, e.asker) for e in batch]
             try:
-                with self._pool.connection() as connection, connection.transaction():
+                with self._pool.connection(self._wait()) as connection, connection.transaction():
                     with connection.cursor() as cursor:
                         cursor.executemany(
                             "INSERT INTO outcomes (asked_at, asked_at_offset, outcome, brief_id, asker) "
@@ -127,9 +129,11 @@ class PgOutcomes:
 class PgDismissed:
     """The desk's dismissed wordings in the ``dismissed`` table."""
 
-    def __init__(self, pool: Pool, where: str) -> None:
+    def __init__(self, pool: Pool, where: str, wait: Callable[[], float | None] = lambda: None) -> None:
         self._pool = pool
         self._where = where
+        self._wait = wait
+        """How long to wait for one of the pool's connections (None: the pool's own timeout)."""
 
     def add(self, wordings: Collection[str], at: datetime) -> None:
         """Record that ``wordings`` were dismissed at ``at``; a wording dismissed again keeps the later time."""
@@ -138,7 +142,7 @@ class PgDismissed:
             "ON CONFLICT (wording) DO UPDATE SET dismissed_at = greatest(dismissed.dismissed_at, EXCLUDED.dismissed_at)"
         )
         try:
-            with self._pool.connection() as connection:
+            with self._pool.connection(self._wait()) as connection:
                 connection.execute(sql, (at, sorted(wordings)))
         except psycopg.OperationalError as error:
             raise DatabaseUnavailable(self._where, problem(error)) from None
@@ -146,7 +150,7 @@ class PgDismissed:
     def read(self) -> dict[str, datetime]:
         """Every dismissed wording and when it was (last) dismissed."""
         try:
-            with self._pool.connection() as connection:
+            with self._pool.connection(self._wait()) as connection:
                 rows = connection.execute("SELECT wording, dismissed_at FROM dismissed").fetchall()
         except psycopg.OperationalError as error:
             raise DatabaseUnavailable(self._where, problem(error)) from None

@@ -86,10 +86,10 @@ class PgStore:
         self._answered = Answered(self._pool, redacted(url), lambda: self._reach.wait)
         self.outbox: Outbox | None = PgOutbox(self._pool, redacted(url), lambda: self._reach.wait)
         """Follow messages, each posted by one of the processes serving this database."""
-        self._outcomes = PgOutcomes(self._pool, redacted(url))
+        self._outcomes = PgOutcomes(self._pool, redacted(url), lambda: self._reach.wait)
         self.outcomes: OutcomeRecords = self._outcomes
         """Each question's outcome, recorded by every process on this database."""
-        self.dismissed: Dismissed = PgDismissed(self._pool, redacted(url))
+        self.dismissed: Dismissed = PgDismissed(self._pool, redacted(url), lambda: self._reach.wait)
         """The desk's dismissed gaps, shared by every process on this database."""
 
     def __repr__(self) -> str:
