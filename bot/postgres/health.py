@@ -41,7 +41,8 @@ def database_health(store: PgStore, held: dict[str, int], now: datetime) -> Data
     """Ask the database, through ``store``'s pool, what ``held`` (brief id to version number) lacks."""
     ids = list(held)
     try:
-        with store.pool.connection(timeout=HEALTH_WAIT_SECONDS) as connection:
+        # Briefly once the database is known gone (the store's wait), so /healthz says so at once.
+        with store.pool.connection(timeout=min(HEALTH_WAIT_SECONDS, store.connection_wait)) as connection:
             connection.execute(f"SET LOCAL statement_timeout = {int(HEALTH_WAIT_SECONDS * 1000)}".encode())
             row: Any = connection.execute(_BEHIND.encode(), (ids, [held[i] for i in ids])).fetchone()
     except (psycopg.Error, PoolTimeout):
